@@ -1,0 +1,118 @@
+"""Turn a name a user typed (市公安局, 呼和浩特市公安局, 呼和浩特) into the graph's agencies and places.
+
+An agency is known by its canonical name (呼和浩特市公安局) and by every form a document wrote it in
+(市公安局). The same written form can name agencies of different places; then all of them match and the
+caller says so. A name nobody wrote gets the closest known names, never a guess.
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import queries
+
+if TYPE_CHECKING:
+    from kg.store import Store
+
+
+class NotFound(Exception):
+    """A typed name that matches nothing in the store; the message names the closest known names."""
+
+
+@dataclass
+class Agency:
+    iri: str
+    name: str
+    jurisdiction: str
+    place: str
+    collective: bool = False
+    written: set[str] = field(default_factory=set)
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}（{self.jurisdiction}）"
+
+
+@dataclass
+class Place:
+    iri: str
+    name: str
+    written: set[str] = field(default_factory=set)
+
+
+def fold(text: str) -> str:
+    """Compare names after NFKC (full-width brackets and digits to half-width) and without whitespace."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def _closest(typed: str, names: list[str], limit: int = 5) -> list[str]:
+    key = fold(typed)
+    containing = [n for n in names if key and (key in fold(n) or fold(n) in key)]
+    similar = difflib.get_close_matches(key, names, n=limit, cutoff=0.3)
+    out: list[str] = []
+    for n in containing + similar:
+        if n not in out:
+            out.append(n)
+    return out[:limit]
+
+
+def _not_found(kind: str, typed: str, names: list[str]) -> NotFound:
+    close = _closest(typed, names)
+    hint = f"closest known: {'、'.join(close)}" if close else "the store has no similar name"
+    return NotFound(f"no {kind} named {typed!r} in the store; {hint}")
+
+
+def all_places(store: Store) -> list[Place]:
+    places: dict[str, Place] = {}
+    for row in queries.jurisdiction_index(store):
+        p = places.setdefault(row["place"], Place(row["place"], row["name"], {row["name"]}))
+        if row.get("alt"):
+            p.written.add(row["alt"])
+    return list(places.values())
+
+
+def all_agencies(store: Store) -> list[Agency]:
+    found: dict[str, Agency] = {}
+    for row in queries.agency_index(store):
+        a = found.get(row["agency"])
+        if a is None:
+            a = found[row["agency"]] = Agency(
+                row["agency"], row["name"], row["jurisdiction"], row["place"], bool(row.get("collective")),
+                {row["name"]},
+            )
+        if row.get("alt"):
+            a.written.add(row["alt"])
+    return list(found.values())
+
+
+def resolve_place(store: Store, typed: str) -> Place:
+    places = all_places(store)
+    key = fold(typed)
+    hits = [p for p in places if key in {fold(w) for w in p.written}]
+    if not hits:
+        raise _not_found("jurisdiction", typed, sorted({w for p in places for w in p.written}))
+    return hits[0]
+
+
+def resolve_agency(store: Store, typed: str, place: Place | None = None) -> list[Agency]:
+    """Every agency whose canonical or written name is ``typed`` (in ``place`` when given)."""
+    agencies = all_agencies(store)
+    if place is not None:
+        agencies = [a for a in agencies if a.place == place.iri]
+    key = fold(typed)
+    hits = [a for a in agencies if key in {fold(w) for w in a.written}]
+    if not hits:
+        kind = f"agency in {place.name}" if place else "agency"
+        raise _not_found(kind, typed, sorted({w for a in agencies for w in a.written}))
+    return sorted(hits, key=lambda a: (a.jurisdiction, a.name))
+
+
+def describe_matches(typed: str, hits: list[Agency]) -> str | None:
+    """The note a user sees when one typed name stands for agencies of several places."""
+    if len(hits) < 2:
+        return None
+    return (f"{typed} matches {len(hits)} agencies: {'、'.join(a.label for a in hits)}; "
+            "add --jurisdiction to pick one")

@@ -1,0 +1,84 @@
+"""The seam between loaders and the graph: plain records with their evidence.
+
+Loaders produce these; ``kg`` turns them into RDF. Nothing here knows about RDF
+or about Chinese text. ``Document.to_dict()`` is the public ``kg extract``
+schema: later versions may add keys, never remove or rename them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+ROLES = ("lead", "co", "guide", "implement")
+BASES = ("explicit", "first-listed", "inline")
+KINDS = ("plan", "report")
+
+
+@dataclass
+class Assignment:
+    """One agency's duty in one measure, and where the text says so."""
+
+    agency: str  # canonical, jurisdiction-qualified: 呼和浩特市公安局
+    as_written: str  # as the label writes it, whitespace removed: 市公安局
+    role: str  # one of ROLES
+    basis: str  # one of BASES
+    quote: str  # the label or sentence it came from, exactly as in the source line(s)
+    line: int  # 1-based line of the source where the quote starts
+
+
+@dataclass
+class Target:
+    """A quantitative obligation (filled in by a later issue)."""
+
+    metric: str
+    comparator: str | None  # >= <= = increase decrease, or None for deadline-only
+    value: float | None
+    unit: str | None
+    deadline: str | None
+    quote: str
+    line: int
+
+
+@dataclass
+class Outcome:
+    """A reported result in a news report (filled in by a later issue)."""
+
+    agency: str | None
+    metric: str
+    value: float
+    unit: str
+    period: str | None
+    quote: str
+    line: int
+
+
+@dataclass
+class Measure:
+    """A numbered work item of a plan."""
+
+    id: str  # stable: "<document id>-<ordinal, 3 digits>"
+    key: str  # numbering path as written: 二（一）, 三·活动(二)
+    heading: str | None
+    text: str  # body with PDF line breaks joined (original characters)
+    line: int  # 1-based line where the item's number marker stands
+    assignments: list[Assignment] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Document:
+    id: str  # stable: first 12 hex digits of the SHA-256 of the file's bytes
+    source: str  # path as given to the loader
+    kind: str  # one of KINDS
+    title: str | None
+    jurisdiction: str | None  # the place the document governs: 呼和浩特市
+    issuer: str | None
+    doc_number: str | None  # 文号: 呼综治委〔2014〕5号
+    date: str | None  # as stated: "2014", "2003年6月15日"
+    measures: list[Measure] = field(default_factory=list)
+    reports: list[Outcome] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # things the loader could not read cleanly
+
+    def to_dict(self) -> dict:
+        return asdict(self)
