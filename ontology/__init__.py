@@ -1,0 +1,24 @@
+"""The pingan-kg vocabulary: ``pingan.ttl`` (OWL), ``shapes.ttl`` (SHACL) and ``ns`` (IRIs)."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+
+__all__ = ["ontology_path", "shapes_path"]
+
+
+def _asset(name: str) -> Path:
+    # The package is installed from a directory (editable or wheel), never a zip, so the
+    # resource is a real file that rdflib and pySHACL can open by path.
+    return Path(str(files(__package__) / name))
+
+
+def ontology_path() -> Path:
+    """Path of ``pingan.ttl``, the OWL ontology."""
+    return _asset("pingan.ttl")
+
+
+def shapes_path() -> Path:
+    """Path of ``shapes.ttl``, the SHACL shapes a built graph must pass."""
+    return _asset("shapes.ttl")

@@ -1,0 +1,224 @@
+"""Document record -> N-Triples text, following the contract in ``ontology/README.md``.
+
+Built as strings, not rdflib objects: rdflib's ``Graph.add`` costs ~30 µs a triple
+(FIELD-NOTES), and the store bulk-loads N-Triples text anyway. Output is the sorted,
+de-duplicated set of lines, so the same Document always gives byte-identical text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from ontology.ns import (
+    DCT,
+    OA,
+    PA,
+    PROV,
+    RDF,
+    SKOS,
+    XSD,
+    agency_iri,
+    assignment_iri,
+    doc_iri,
+    evidence_iri,
+    measure_iri,
+    place_iri,
+    role_iri,
+)
+
+if TYPE_CHECKING:  # annotations only: kg needs the records' shape, not the loaders
+    from loaders.model import Assignment, Document, Measure
+
+__all__ = [
+    "COLLECTIVE_PREFIX",
+    "JURISDICTION_SUFFIXES",
+    "document_ntriples",
+    "document_triples",
+    "jurisdiction_short_forms",
+    "nt_iri",
+    "nt_literal",
+]
+
+# Longest first, so 内蒙古自治区 loses 自治区 rather than just 区.
+JURISDICTION_SUFFIXES: tuple[str, ...] = ("自治区", "省", "市", "县", "区")
+
+# An as-written name starting with 各 ("each ...") names the lower levels as a
+# collective (各旗县区, 各县(市区)党委), not one organisation.
+COLLECTIVE_PREFIX = "各"
+
+# The shortcut edge each role adds from the agency to the measure.
+SHORTCUTS: dict[str, str] = {
+    "lead": PA + "leads",
+    "co": PA + "coResponsibleFor",
+    "guide": PA + "guides",
+    "implement": PA + "implements",
+}
+
+# The role individuals as the ontology states them; repeated in each document graph
+# that uses them so queries over the store can read roleCode/prefLabel.
+ROLE_LABELS: dict[str, tuple[str, str]] = {
+    "lead": ("lead", "牵头"),
+    "co": ("co-responsible", "配合"),
+    "guide": ("guide", "指导"),
+    "implement": ("implement", "落实"),
+}
+
+_TYPE = RDF + "type"
+_INTEGER = XSD + "integer"
+
+Triple = tuple[str, str, str]  # subject, predicate, object: each already in N-Triples syntax
+
+# Characters N-Triples needs escaped inside a literal, plus every other C0 control and
+# DEL (written as \uXXXX so the file stays readable and line-based tools stay safe).
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_NEEDS_ESCAPE = re.compile(r'[\\"\x00-\x1f\x7f\ud800-\udfff]')
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    ch = match.group()
+    if ch in _ESCAPES:
+        return _ESCAPES[ch]
+    if "\ud800" <= ch <= "\udfff":
+        # A lone surrogate (text decoded with surrogateescape) cannot be written as
+        # UTF-8 nor as a valid \u escape; U+FFFD is what a strict decoder would give.
+        return "\\uFFFD"
+    return f"\\u{ord(ch):04X}"
+
+
+def nt_literal(value: str | int) -> str:
+    """A plain string literal, or an xsd:integer literal for an int."""
+    if isinstance(value, bool):  # bool is an int; there are no boolean fields to write
+        raise TypeError("booleans have no literal form in this graph")
+    if isinstance(value, int):
+        return f'"{value}"^^<{_INTEGER}>'
+    return '"' + _NEEDS_ESCAPE.sub(_escape_char, value) + '"'
+
+
+def nt_lang_literal(value: str, lang: str) -> str:
+    return nt_literal(value) + "@" + lang
+
+
+def nt_iri(iri: str) -> str:
+    # Every IRI here comes from ontology.ns, which only emits ASCII-safe segments.
+    return f"<{iri}>"
+
+
+def jurisdiction_short_forms(name: str) -> list[str]:
+    """Short names of a place: the name without its final suffix, if ≥2 characters remain."""
+    for suffix in JURISDICTION_SUFFIXES:
+        if name.endswith(suffix):
+            short = name[: -len(suffix)]
+            return [short] if len(short) >= 2 else []
+    return []
+
+
+def _place_triples(name: str) -> Iterator[Triple]:
+    place = nt_iri(place_iri(name))
+    yield place, _TYPE, nt_iri(PA + "Jurisdiction")
+    yield place, SKOS + "prefLabel", nt_literal(name)
+    for short in jurisdiction_short_forms(name):
+        yield place, SKOS + "altLabel", nt_literal(short)
+
+
+def _agency_triples(a: Assignment, doc_jurisdiction: str | None) -> Iterator[Triple]:
+    agency = nt_iri(agency_iri(a.agency))
+    yield agency, _TYPE, nt_iri(PA + "Agency")
+    if a.as_written.startswith(COLLECTIVE_PREFIX):
+        yield agency, _TYPE, nt_iri(PA + "CollectiveBody")
+    yield agency, SKOS + "prefLabel", nt_literal(a.agency)
+    # SKOS forbids the same label as both pref and alt (integrity condition S13).
+    if a.as_written and a.as_written != a.agency:
+        yield agency, SKOS + "altLabel", nt_literal(a.as_written)
+    # Loaders resolve names in the context of the document's place (市公安局 in a 呼和浩特市
+    # plan is 呼和浩特市公安局), so that place is the agency's. If two documents of different
+    # places give one canonical name, the agency gets two places and the shapes say so.
+    if doc_jurisdiction is not None:
+        yield agency, PA + "jurisdiction", nt_iri(place_iri(doc_jurisdiction))
+
+
+def _role_triples(role: str) -> Iterator[Triple]:
+    iri = nt_iri(role_iri(role))
+    en, zh = ROLE_LABELS[role]
+    yield iri, _TYPE, nt_iri(PA + "Role")
+    yield iri, SKOS + "prefLabel", nt_lang_literal(en, "en")
+    yield iri, SKOS + "prefLabel", nt_lang_literal(zh, "zh")
+    yield iri, PA + "roleCode", nt_literal(role)
+
+
+def _assignment_triples(doc: Document, m: Measure, n: int, a: Assignment) -> Iterator[Triple]:
+    measure = nt_iri(measure_iri(m.id))
+    node = nt_iri(assignment_iri(m.id, n))
+    evidence = nt_iri(evidence_iri(m.id, n))
+    agency = nt_iri(agency_iri(a.agency))
+    yield measure, PA + "hasAssignment", node
+    yield node, _TYPE, nt_iri(PA + "Assignment")
+    yield node, PA + "agency", agency
+    yield node, PA + "role", nt_iri(role_iri(a.role))
+    yield node, PA + "basis", nt_literal(a.basis)
+    yield node, PA + "asWritten", nt_literal(a.as_written)
+    yield node, PA + "evidence", evidence
+    yield evidence, _TYPE, nt_iri(OA + "TextQuoteSelector")
+    yield evidence, OA + "exact", nt_literal(a.quote)
+    yield evidence, PA + "line", nt_literal(a.line)
+    yield evidence, PA + "sourceFile", nt_literal(doc.source)
+    yield evidence, PROV + "wasDerivedFrom", nt_iri(doc_iri(doc.id))
+    yield agency, SHORTCUTS[a.role], measure
+    yield from _agency_triples(a, doc.jurisdiction)
+    yield from _role_triples(a.role)
+
+
+def _measure_triples(doc: Document, order: int, m: Measure) -> Iterator[Triple]:
+    measure = nt_iri(measure_iri(m.id))
+    yield measure, _TYPE, nt_iri(PA + "Measure")
+    yield measure, PA + "measureId", nt_literal(m.id)
+    yield measure, PA + "inDocument", nt_iri(doc_iri(doc.id))
+    yield measure, PA + "key", nt_literal(m.key)
+    if m.heading is not None:
+        yield measure, PA + "heading", nt_literal(m.heading)
+    yield measure, PA + "text", nt_literal(m.text)
+    yield measure, PA + "line", nt_literal(m.line)
+    yield measure, PA + "order", nt_literal(order)
+    for n, a in enumerate(m.assignments, start=1):
+        yield from _assignment_triples(doc, m, n, a)
+    # Targets and topics are filled by a later issue (see ontology/README.md).
+
+
+_KIND_CLASS = {"plan": PA + "Plan", "report": PA + "Report"}
+
+
+def _document_triples(doc: Document) -> Iterator[Triple]:
+    node = nt_iri(doc_iri(doc.id))
+    yield node, _TYPE, nt_iri(PA + "Document")
+    if doc.kind in _KIND_CLASS:
+        yield node, _TYPE, nt_iri(_KIND_CLASS[doc.kind])
+    # pa:kind is written as given even when unknown, so the SHACL shape reports it.
+    yield node, PA + "kind", nt_literal(doc.kind)
+    yield node, PA + "source", nt_literal(doc.source)
+    optional = (
+        (DCT + "title", doc.title),
+        (DCT + "identifier", doc.doc_number),
+        (DCT + "issued", doc.date),
+        (PA + "issuerName", doc.issuer),
+    )
+    for predicate, value in optional:
+        if value is not None:
+            yield node, predicate, nt_literal(value)
+    if doc.jurisdiction is not None:
+        yield node, PA + "jurisdiction", nt_iri(place_iri(doc.jurisdiction))
+        yield from _place_triples(doc.jurisdiction)
+    for order, m in enumerate(doc.measures, start=1):
+        yield from _measure_triples(doc, order, m)
+
+
+def document_triples(doc: Document) -> Iterable[Triple]:
+    """The document's triples as (subject, predicate, object) in N-Triples syntax,
+    predicate without angle brackets; de-duplicated, unordered."""
+    return set(_document_triples(doc))
+
+
+def document_ntriples(doc: Document) -> str:
+    """The N-Triples text for one document: sorted lines, each ending in a newline."""
+    lines = sorted(f"{s} <{p}> {o} .\n" for s, p, o in document_triples(doc))
+    return "".join(lines)
