@@ -1,0 +1,280 @@
+"""The numbering outline of a plan: 一、 → （一） → 1、/1. → （1）.
+
+Each numbered item knows its key path as written (二（一）, 三·活动(二)), its heading, the span of
+its body and its line. A number marker counts only at the start of a line and only in sequence
+(the next number of its list, a restart at 1, or the next number of a list that runs on across
+sections), because PDF extraction can wrap a line just before a bracketed number in running text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from loaders import lexicon
+from loaders.text import Joined, Source, join_lines
+
+_CN = "一二三四五六七八九十百零〇"
+_MARKER = re.compile(
+    rf"[ \t]*(?:#{{1,6}}[ \t]*)?(?:"
+    rf"(?P<r1>[{_CN}]{{1,4}})[、.]"
+    rf"|\((?P<r2>[{_CN}]{{1,4}})\)"
+    rf"|(?P<r3>\d{{1,3}})(?:、|\.(?!\d))"
+    rf"|\((?P<r4>\d{{1,3}})\)"
+    rf")"
+)
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+# An inline heading is the first sentence of an item when it reads like a title: short and with at
+# most one comma. 45 characters covers titles such as "每年组织专门力量对全市平安创建工作进行
+# 半年检查考核、年终考核,进行不定期动态抽查" while running prose is usually longer.
+_MAX_HEADING = 45
+# A list introduction (重点组织开展好以下活动:) names the list: the word after 以下/如下/下列.
+_INTRO_NAME = re.compile(
+    r"(?:以下|如下|下列)(?:几项|几个|几点|几方面|[一二三四五六七八九十]+[项个点])?([\u4e00-\u9fff]{1,6}?)[:]?\s*$"
+)
+
+
+def chinese_number(text: str) -> int | None:
+    """一 → 1, 十二 → 12, 二十 → 20, 一百零五 → 105; None for anything else."""
+    if not text:
+        return None
+    if all(ch in _DIGITS for ch in text) and len(text) > 1:
+        return None  # 一二 is not a number marker
+    total, current = 0, 0
+    for ch in text:
+        if ch in _DIGITS:
+            current = _DIGITS[ch]
+        elif ch == "十":
+            total += (current or 1) * 10
+            current = 0
+        elif ch == "百":
+            total += (current or 1) * 100
+            current = 0
+        else:
+            return None
+    return total + current or None
+
+
+@dataclass(eq=False)
+class Item:
+    """One numbered item of the outline."""
+
+    rank: int  # 1 一、 · 2 （一） · 3 1、 · 4 （1）
+    value: int
+    marker: str  # as written, original characters: （一）
+    line: int
+    start: int  # source offset of the marker
+    body_start: int  # source offset right after the marker
+    end: int = 0  # source offset where the item's own text ends
+    parent: Item | None = None
+    children: list[Item] = field(default_factory=list)
+    list_no: int = 0  # 0 for the first list under a parent; a restart at 1 opens the next
+    list_label: str = ""  # "" for the first list, else its name: 活动, or 2, 3 …
+    key: str = ""
+    heading: str | None = None
+    title: str | None = None  # the heading candidate before the list-wide check
+    own_line: bool = False
+    text_start: int = 0  # where the measure text starts: after an own-line heading, else body_start
+    title_end: int = 0  # where the text would start if the title is kept
+
+    def joined(self, source: Source) -> Joined:
+        """The item's body (after an own-line heading) with PDF breaks joined."""
+        return join_lines(source, self.text_start, self.end)
+
+
+def _match_marker(source: Source, line: int) -> tuple[int, int, str, int, int] | None:
+    start, end = source.line_span(line)
+    m = _MARKER.match(source.folded, start, end)
+    if not m:
+        return None
+    for rank in (1, 2, 3, 4):
+        raw = m.group(f"r{rank}")
+        if raw is not None:
+            value = chinese_number(raw) if rank in (1, 2) else int(raw)
+            if not value:
+                return None
+            marker_start = m.start(f"r{rank}") - (1 if rank in (2, 4) else 0)
+            return rank, value, source.text[marker_start : m.end()], marker_start, m.end()
+    return None
+
+
+def parse_outline(source: Source, end: int | None = None) -> list[Item]:
+    """All numbered items before ``end`` (the closing signature), in document order."""
+    end = len(source.text) if end is None else end
+    items: list[Item] = []
+    roots: list[Item] = []
+    stack: list[Item] = []
+    last_value: dict[int, int] = {}
+    # The last child of each rank per parent (None = top level), so checking a number is O(1).
+    last_child: dict[tuple[int, int], Item] = {}
+    for line in range(1, source.line_count + 1):
+        if source.line_starts[line - 1] >= end:
+            break
+        found = _match_marker(source, line)
+        if not found:
+            continue
+        rank, value, marker, start, body_start = found
+        depth = len(stack)
+        while depth and stack[depth - 1].rank >= rank:
+            depth -= 1
+        parent = stack[depth - 1] if depth else None
+        sibling = last_child.get((id(parent), rank))
+        previous = sibling.value if sibling else 0
+        if value not in (1, previous + 1, last_value.get(rank, 0) + 1):
+            continue  # out of sequence: a number inside wrapped running text
+        item = Item(rank, value, marker.strip(), line, start, body_start, parent=parent)
+        if sibling:
+            item.list_no = sibling.list_no + (1 if value == 1 else 0)
+        (parent.children if parent else roots).append(item)
+        last_child[(id(parent), rank)] = item
+        del stack[depth:]
+        stack.append(item)
+        last_value[rank] = value
+        items.append(item)
+    for i, item in enumerate(items):
+        item.end = items[i + 1].start if i + 1 < len(items) else end
+        item.text_start = item.body_start
+    _name_restarted_lists(source, items)
+    _assign_keys(items, roots)
+    _assign_headings(source, items)
+    return items
+
+
+def _last_line(source: Source, start: int, end: int) -> tuple[int, str] | None:
+    text = source.folded[start:end].rstrip()
+    if not text:
+        return None
+    cut = text.rfind("\n") + 1
+    return start + cut, text[cut:].strip()
+
+
+def _name_restarted_lists(source: Source, items: list[Item]) -> None:
+    """A numbering restart opens a second list; its introduction (…以下活动:) names it."""
+    labels: dict[tuple[int, int, int], str] = {}
+    for i, item in enumerate(items):
+        if item.list_no == 0 or item.value != 1 or i == 0:
+            continue
+        label = str(item.list_no + 1)
+        previous = items[i - 1]
+        last = _last_line(source, previous.body_start, previous.end)
+        if last and last[1].endswith(":") and last[0] > previous.body_start:
+            previous.end = last[0]  # the introduction belongs to neither list's items
+            m = _INTRO_NAME.search(last[1].rstrip(":"))
+            if m:
+                label = m.group(1)
+        labels[(id(item.parent), item.rank, item.list_no)] = label
+    for item in items:
+        item.list_label = labels.get((id(item.parent), item.rank, item.list_no), "")
+
+
+def _component(item: Item) -> str:
+    # The top level is written 二、 but cited 二: the key drops its 、 (二（一）, 三·活动(一)).
+    return item.marker.rstrip("、.") if item.rank == 1 else item.marker
+
+
+def _assign_keys(items: list[Item], roots: list[Item]) -> None:
+    """Keys as written. When the second level numbers on across sections (（三） in section 二),
+    the section number is redundant and left out: （三）1、."""
+    second = [c for r in roots for c in r.children]
+    runs_on = len({id(c.parent) for c in second}) > 1 and [c.value for c in second] == list(range(1, len(second) + 1))
+    for item in items:
+        parent_key = ""
+        if item.parent is not None and not (runs_on and item.parent.parent is None):
+            parent_key = item.parent.key
+        label = f"·{item.list_label}" if item.list_label else ""
+        item.key = f"{parent_key}{label}{_component(item)}"
+
+
+def _line_width(source: Source) -> int:
+    lengths = sorted(len(line.strip()) for line in source.text.split("\n") if line.strip())
+    return lengths[int(len(lengths) * 0.8)] if lengths else 0
+
+
+def _assign_headings(source: Source, items: list[Item]) -> None:
+    width = _line_width(source)
+    for item in items:
+        _find_heading(source, item, width)
+    groups: dict[tuple[int, int, int], list[Item]] = {}
+    for item in items:
+        groups.setdefault((id(item.parent), item.rank, item.list_no), []).append(item)
+    # Titles come in lists: when most items of a list do not start with a title, none does
+    # (a short first sentence in a list of prose items is prose too).
+    for group in groups.values():
+        titled = sum(1 for item in group if item.title) * 2 > len(group)
+        for item in group:
+            item.heading = item.title if titled else None
+            item.text_start = item.title_end if item.heading and item.own_line else item.body_start
+
+
+_CLAUSE_PUNCT = re.compile(r"[,;:]")
+_ANY_PUNCT = re.compile(r"[,;:。.!?！？、]")
+
+
+def _find_heading(source: Source, item: Item, width: int) -> None:
+    """Own-line titles (000: the number and title alone on a line) or a short first sentence."""
+    _, line_end = source.line_span(item.line)
+    line_end = min(line_end, item.end)
+    rest = source.folded[item.body_start : line_end].strip()
+    if not rest:
+        return
+    own = line_end < item.end and "。" not in rest.rstrip("。") and not _CLAUSE_PUNCT.search(rest)
+    if own and source.text[line_end : item.end].strip():
+        title = source.text[item.body_start : line_end].strip().rstrip("。")
+        item.title_end = line_end + 1
+        # A title wrapped by PDF extraction: a full-width line followed by a short unpunctuated one.
+        line_len = len(source.text[source.line_starts[item.line - 1] : line_end].strip())
+        nxt = _next_line(source, line_end + 1, item.end)
+        if nxt and width and line_len >= 0.85 * width:
+            n_start, n_end = nxt
+            words = source.folded[n_start:n_end].strip()
+            if len(words) <= 0.5 * width and not _ANY_PUNCT.search(words) and source.text[n_end : item.end].strip():
+                title += source.text[n_start:n_end].strip()
+                item.title_end = n_end + 1
+        item.title = title or None
+        item.own_line = True
+        return
+    joined = join_lines(source, item.body_start, item.end)
+    stop = joined.folded.find("。")
+    if stop <= 0:
+        return
+    first = joined.folded[:stop]
+    if (
+        len(first.strip()) <= _MAX_HEADING
+        and first.count(",") <= 1
+        and not re.search(r"[;:\n]", first)
+        and joined.folded[stop + 1 :].strip()
+    ):
+        item.title = joined.text[:stop].strip() or None
+
+
+def _next_line(source: Source, start: int, end: int) -> tuple[int, int] | None:
+    """The next non-blank line in ``start:end``, trimmed to ``end``."""
+    pos = start
+    while pos < end:
+        nl = source.text.find("\n", pos, end)
+        line_end = end if nl == -1 else nl
+        if source.text[pos:line_end].strip():
+            return pos, line_end
+        if nl == -1:
+            return None
+        pos = nl + 1
+    return None
+
+
+def find_work_items(items: list[Item]) -> list[Item]:
+    """The items that are work items: leaves below the top level, except preambles (指导思想).
+
+    The top level of a multi-level outline is sections (一、指导思想 with prose only is not a
+    measure); in a flat outline the top level is the work items.
+    """
+    deep = any(item.parent is not None for item in items)
+    preambles = set(lexicon.words("preamble_headings.txt"))
+    chosen = []
+    for item in items:
+        if item.children or (deep and item.parent is None):
+            continue
+        if item.title and item.title.strip().rstrip("。") in preambles:
+            continue
+        chosen.append(item)
+    return chosen

@@ -1,0 +1,208 @@
+"""Text normalisation: bytes → text, punctuation folding, PDF line joins.
+
+Everything downstream parses the *folded* text (full-width punctuation mapped to ASCII) but cuts
+quotes from the *original* text. Folding maps one character to one character, so an offset in the
+folded text is the same offset in the original and no position map is needed for it. Joining PDF
+lines does change lengths, so :class:`Joined` carries the original offset of every character.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from loaders.errors import LoadError
+
+# Byte-order marks, longest first: the UTF-32-LE mark starts with the UTF-16-LE one.
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+# Control bytes that never occur in text files (tab, newlines, form feed and escape do).
+_TEXT_CONTROLS = frozenset(b"\t\n\r\f\x1b")
+
+# Full-width ASCII (！ … ～) → ASCII and the ideographic space → space; one character each.
+_FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+_FOLD.update({0x3000: 0x20, ord("﹙"): ord("("), ord("﹚"): ord(")"), ord("﹕"): ord(":")})
+
+# A line ending in one of these ends a paragraph; any other line break is a PDF wrap.
+PARAGRAPH_END = frozenset("。！？!?:")
+
+REPLACEMENT = "\ufffd"
+
+
+def decode_bytes(raw: bytes) -> tuple[str, list[str]]:
+    """Decode a file's bytes: UTF-8 (with or without BOM), UTF-16/32 with BOM, or GB18030.
+
+    Returns the normalised text and warnings. Raises :class:`LoadError` for empty, binary or
+    undecodable input.
+    """
+    if not raw.strip():
+        raise LoadError("empty file")
+    warnings: list[str] = []
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            try:
+                text = raw.decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise LoadError(
+                    f"cannot decode as {encoding} although the file starts with its byte-order mark"
+                ) from exc
+            break
+    else:
+        if looks_binary(raw):
+            raise LoadError("binary file, not text")
+        text = _decode_without_bom(raw, warnings)
+    text = normalise_text(text)
+    if not text.strip():
+        raise LoadError("no text in file")
+    return text, warnings
+
+
+def looks_binary(raw: bytes) -> bool:
+    """NUL bytes or many control bytes in the first 8 KiB mean a binary file."""
+    head = raw[:8192]
+    if b"\x00" in head:
+        return True
+    controls = sum(1 for b in head if b < 0x20 and b not in _TEXT_CONTROLS)
+    return controls > len(head) // 20
+
+
+def _decode_without_bom(raw: bytes, warnings: list[str]) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    # A few bad bytes in otherwise valid UTF-8 (a truncated download) are kept as U+FFFD rather than
+    # reinterpreted as GB18030, which would turn the whole file into mojibake.
+    lenient = raw.decode("utf-8", errors="replace")
+    bad = lenient.count(REPLACEMENT) - raw.count(REPLACEMENT.encode("utf-8"))
+    if bad <= max(1, len(raw) // 2000):
+        warnings.append(f"{bad} byte sequence(s) are not valid UTF-8; replaced by U+FFFD")
+        return lenient
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise LoadError("cannot decode: not UTF-8, UTF-16 or GB18030 text") from exc
+
+
+def normalise_text(text: str) -> str:
+    """Unify newlines, drop a leading BOM, compose characters (NFC)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return unicodedata.normalize("NFC", text)
+
+
+def fold_punctuation(text: str) -> str:
+    """Full-width punctuation, digits and letters → ASCII, one character for one character."""
+    return text.translate(_FOLD)
+
+
+def find_text_warnings(text: str) -> list[str]:
+    """Warnings about the text itself: U+FFFD means the source was truncated or mis-encoded."""
+    count = text.count(REPLACEMENT)
+    if not count:
+        return []
+    first = text.index(REPLACEMENT)
+    line = text.count("\n", 0, first) + 1
+    where = "at the end (the text is truncated)" if not text[first + 1 :].strip() else f"first on line {line}"
+    return [f"{count} unreadable character(s) (U+FFFD) {where}"]
+
+
+@dataclass
+class Source:
+    """The normalised text of one document, its folded twin and its line index."""
+
+    text: str
+    folded: str = field(init=False)
+    line_starts: list[int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.folded = fold_punctuation(self.text)
+        starts = [0]
+        pos = self.text.find("\n")
+        while pos != -1:
+            starts.append(pos + 1)
+            pos = self.text.find("\n", pos + 1)
+        self.line_starts = starts
+
+    def line_of(self, offset: int) -> int:
+        """1-based line number of an offset."""
+        return bisect_right(self.line_starts, offset)
+
+    def line_span(self, number: int) -> tuple[int, int]:
+        """Start and end offsets (end excludes the newline) of a 1-based line."""
+        start = self.line_starts[number - 1]
+        end = self.line_starts[number] - 1 if number < len(self.line_starts) else len(self.text)
+        return start, end
+
+    @property
+    def line_count(self) -> int:
+        return len(self.line_starts)
+
+
+@dataclass
+class Joined:
+    """A span of a source with PDF line breaks joined.
+
+    ``text`` keeps the original characters, ``folded`` is its folded twin, and ``offsets[i]`` is
+    the source offset of ``text[i]``.
+    """
+
+    text: str
+    folded: str
+    offsets: list[int]
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        """Source offsets covering joined characters ``start:end`` (end exclusive)."""
+        if start >= end:
+            pos = self.offsets[start] if start < len(self.offsets) else (self.offsets[-1] + 1 if self.offsets else 0)
+            return pos, pos
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+
+def join_lines(source: Source, start: int, end: int) -> Joined:
+    """Join the lines of ``source.text[start:end]`` the way the author wrote them.
+
+    PDF extraction breaks lines inside sentences and even inside agency names (市信 / 访局) and pads
+    page breaks with a leading space, so a line break is dropped unless the line before it ends a
+    paragraph (。！？:), where it becomes one newline. Indentation and trailing blanks go; blanks
+    inside a line stay (they are the author's). A break between two ASCII letters or digits
+    becomes one space so words do not fuse.
+    """
+    pieces: list[str] = []
+    offsets: list[int] = []
+    text = source.text
+    prev_last = ""
+    line_start = start
+    while line_start <= end:
+        nl = text.find("\n", line_start, end)
+        line_end = end if nl == -1 else nl
+        lo, hi = line_start, line_end
+        while lo < hi and text[lo].isspace():
+            lo += 1
+        while hi > lo and text[hi - 1].isspace():
+            hi -= 1
+        if lo < hi:
+            if prev_last:
+                first = source.folded[lo]
+                if prev_last in PARAGRAPH_END:
+                    pieces.append("\n")
+                    offsets.append(lo - 1)
+                elif prev_last.isascii() and prev_last.isalnum() and first.isascii() and first.isalnum():
+                    pieces.append(" ")
+                    offsets.append(lo - 1)
+            pieces.append(text[lo:hi])
+            offsets.extend(range(lo, hi))
+            prev_last = source.folded[hi - 1]
+        if nl == -1:
+            break
+        line_start = nl + 1
+    joined = "".join(pieces)
+    return Joined(joined, fold_punctuation(joined), offsets)
