@@ -182,8 +182,9 @@ def measures(agency: str, role: str | None, jurisdiction: str | None, fmt: str, 
             for row in queries.measures_by_agency(store, hit.iri, role):
                 rows.append({**row, "agencyName": hit.name})
     notes = [n for n in [describe_matches(agency, hits)] if n]
-    what = f"{role} role" if role else "any role"
-    notes.append(f"{len(rows)} measure(s) where {'、'.join(h.label for h in hits)} has {what}")
+    how = {"lead": "leads", "co": "is co-responsible for", "guide": "guides", "implement": "implements"}
+    notes.append(f"{'、'.join(h.label for h in hits)} {how[role] if role else 'takes part in'} "
+                 f"{len(rows)} measure(s)")
     columns = (["id", "jurisdiction", "key", "heading", "role", "basis"] if fmt == "table" else
                ["id", "agencyName", "jurisdiction", "asWritten", "role", "basis", "key", "heading", "title",
                 "source", "line", "quote"])
