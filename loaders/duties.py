@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from loaders import lexicon
 from loaders.agencies import clean_name, expand_bare_body, is_collective, looks_like_agency, split_agencies
@@ -44,15 +45,18 @@ class Duty:
     note: str | None = None  # e.g. how a name was expanded
 
 
+@cache  # built once per process: a build calls these for every measure
 def _label_regex() -> re.Pattern[str]:
     words = sorted((row[0] for row in lexicon.table("labels.tsv")), key=len, reverse=True)
     return re.compile("(" + "|".join(re.escape(w) for w in words) + r")\s*:")
 
 
+@cache  # built once per process: a build calls these for every measure
 def _label_roles() -> dict[str, tuple[str, str]]:
     return {row[0]: (row[1], row[2]) for row in lexicon.table("labels.tsv")}
 
 
+@cache  # built once per process: a build calls these for every measure
 def _verbs() -> list[tuple[str, str]]:
     return sorted(((row[0], row[1]) for row in lexicon.table("role_verbs.tsv")), key=lambda r: -len(r[0]))
 

@@ -28,7 +28,7 @@ class Assignment:
 
 @dataclass
 class Target:
-    """A quantitative obligation (filled in by a later issue)."""
+    """A quantitative obligation: "排查率达到100%", "每年至少组织二次", "到2020年…全覆盖"."""
 
     metric: str
     comparator: str | None  # >= <= = increase decrease, or None for deadline-only
@@ -41,15 +41,17 @@ class Target:
 
 @dataclass
 class Outcome:
-    """A reported result in a news report (filled in by a later issue)."""
+    """A reported result in a news report: "电信网络诈骗案件下降5.1%"."""
 
-    agency: str | None
+    agency: str | None  # canonical, jurisdiction-qualified when the report names an actor: 呼和浩特市公安局
     metric: str
     value: float
     unit: str
     period: str | None
     quote: str
     line: int
+    as_written: str | None = None  # the actor as the report writes it: 呼市公安局
+    topics: list[str] = field(default_factory=list)
 
 
 @dataclass

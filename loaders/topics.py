@@ -67,17 +67,45 @@ def _shipped_keywords() -> dict[str, list[tuple[str, float]]]:
     return load_topic_keywords()
 
 
+def _freeze(table: Keywords) -> tuple[tuple[str, tuple[tuple[str, float], ...]], ...]:
+    if table is _shipped_keywords():
+        return _shipped_frozen()
+    return tuple((slug, tuple(pairs)) for slug, pairs in table.items())
+
+
+@cache
+def _shipped_frozen() -> tuple[tuple[str, tuple[tuple[str, float], ...]], ...]:
+    return tuple((slug, tuple(pairs)) for slug, pairs in _shipped_keywords().items())
+
+
+@cache
+def _matcher(table_items: tuple[tuple[str, tuple[tuple[str, float], ...]], ...]) -> tuple[re.Pattern[str], dict]:
+    """One regex that finds every keyword start in a single pass, and for each matched keyword the
+    (slug, weight) pairs it scores — including shorter keywords that are its prefixes (网格 in 网格化),
+    which a longest-first alternation would otherwise hide. One pass instead of one ``count`` per
+    keyword keeps tagging cheap at 100k measures."""
+    weights: dict[str, list[tuple[str, float]]] = {}
+    for slug, pairs in table_items:
+        for keyword, weight in pairs:
+            if keyword:
+                weights.setdefault(keyword, []).append((slug, weight))
+    keywords = sorted(weights, key=lambda k: (-len(k), k))
+    credit = {k: [pair for other in keywords if k.startswith(other) for pair in weights[other]] for k in keywords}
+    pattern = re.compile("(?=(" + "|".join(re.escape(k) for k in keywords) + "))") if keywords else re.compile("(?!)")
+    return pattern, credit
+
+
 def score_topics(text: str, keywords: Keywords | None = None) -> dict[str, float]:
     """Every topic with a keyword in ``text``, and its score (sum of occurrences × weight)."""
     table = _shipped_keywords() if keywords is None else keywords
+    pattern, credit = _matcher(_freeze(table))
     # PDF extraction breaks lines inside words (毒品\n犯罪), and Chinese has no spaces between
     # words, so matching on the text with all whitespace removed loses nothing.
     flat = _WHITESPACE.sub("", text)
     scores: dict[str, float] = {}
-    for slug, pairs in table.items():
-        score = sum(flat.count(keyword) * weight for keyword, weight in pairs if keyword)
-        if score > 0:
-            scores[slug] = score
+    for match in pattern.finditer(flat):
+        for slug, weight in credit[match.group(1)]:
+            scores[slug] = scores.get(slug, 0.0) + weight
     return scores
 
 

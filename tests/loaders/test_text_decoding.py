@@ -78,7 +78,7 @@ def test_truncated_ending_is_a_warning_not_a_crash(seeds: dict[str, Document], t
         ("blank.txt", b"  \n\n ", "empty file"),
         ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
         ("noise.txt", bytes(range(0x80, 0x100)) * 40, "cannot decode"),
-        ("plan.pdf", b"%PDF-1.4", "unsupported file type .pdf"),
+        ("plan.xls", b"\xd0\xcf\x11\xe0", "unsupported file type .xls"),
         ("plan", b"text", "unsupported file type"),
     ],
 )
