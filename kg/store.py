@@ -236,6 +236,19 @@ def _count(results: Any) -> int:
     return int(next(iter(results))["n"].value)
 
 
+def _load_vocabularies(db: pyoxigraph.Store) -> None:
+    """The topic scheme goes into every store (its own named graph and the default graph), so
+    questions by topic can use its labels and its broader/narrower links."""
+    from pyoxigraph import DefaultGraph, NamedNode, RdfFormat
+
+    from ontology import topics_path
+    from ontology.ns import TOPIC_SCHEME_GRAPH
+
+    data = topics_path().read_bytes()
+    for graph in (NamedNode(TOPIC_SCHEME_GRAPH), DefaultGraph()):
+        db.load(data, format=RdfFormat.TURTLE, to_graph=graph)
+
+
 def _write_generation(gen: Path, documents: Iterable[Document], log: _BuildLog) -> int:
     """Write the database and meta.json of one generation; return its distinct triple count."""
     from pyoxigraph import RdfFormat
@@ -244,6 +257,7 @@ def _write_generation(gen: Path, documents: Iterable[Document], log: _BuildLog) 
     db = OxStore(str(gen))
     try:
         db.bulk_load(_NQuadsReader(_document_quads(documents, log)), format=RdfFormat.N_QUADS)
+        _load_vocabularies(db)
         db.flush()
         db.optimize()
         triples = _count(db.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))

@@ -24,12 +24,15 @@ from ontology.ns import (
     doc_iri,
     evidence_iri,
     measure_iri,
+    outcome_iri,
     place_iri,
     role_iri,
+    target_iri,
+    topic_iri,
 )
 
 if TYPE_CHECKING:  # annotations only: kg needs the records' shape, not the loaders
-    from loaders.model import Assignment, Document, Measure
+    from loaders.model import Assignment, Document, Measure, Outcome, Target
 
 __all__ = [
     "COLLECTIVE_PREFIX",
@@ -67,6 +70,8 @@ ROLE_LABELS: dict[str, tuple[str, str]] = {
 
 _TYPE = RDF + "type"
 _INTEGER = XSD + "integer"
+_DECIMAL = XSD + "decimal"
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 
 Triple = tuple[str, str, str]  # subject, predicate, object: each already in N-Triples syntax
 
@@ -96,6 +101,18 @@ def nt_literal(value: str | int) -> str:
     return '"' + _NEEDS_ESCAPE.sub(_escape_char, value) + '"'
 
 
+def nt_decimal(value: float) -> str:
+    """An xsd:decimal literal: 85 → "85", 0.5 → "0.5" (never exponent notation)."""
+    text = f"{value:.6f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
+    return f'"{text}"^^<{_DECIMAL}>'
+
+
+def first_year(text: str | None) -> int | None:
+    """The first four-digit year in a deadline or period as stated ("2015", "2004年6月", "2014-2015")."""
+    match = _YEAR.search(text or "")
+    return int(match.group(1)) if match else None
+
+
 def nt_lang_literal(value: str, lang: str) -> str:
     return nt_literal(value) + "@" + lang
 
@@ -122,12 +139,16 @@ def _place_triples(name: str) -> Iterator[Triple]:
         yield place, SKOS + "altLabel", nt_literal(short)
 
 
-def _agency_triples(a: Assignment, doc_jurisdiction: str | None) -> Iterator[Triple]:
+def _agency_triples(a: Assignment | Outcome, doc_jurisdiction: str | None) -> Iterator[Triple]:
+    assert a.agency is not None
     agency = nt_iri(agency_iri(a.agency))
     yield agency, _TYPE, nt_iri(PA + "Agency")
-    if a.as_written.startswith(COLLECTIVE_PREFIX):
+    if (a.as_written or a.agency).startswith(COLLECTIVE_PREFIX):
         yield agency, _TYPE, nt_iri(PA + "CollectiveBody")
     yield agency, SKOS + "prefLabel", nt_literal(a.agency)
+    category = getattr(a, "category", None)
+    if category:
+        yield agency, PA + "category", nt_literal(category)
     # SKOS forbids the same label as both pref and alt (integrity condition S13).
     if a.as_written and a.as_written != a.agency:
         yield agency, SKOS + "altLabel", nt_literal(a.as_written)
@@ -182,7 +203,62 @@ def _measure_triples(doc: Document, order: int, m: Measure) -> Iterator[Triple]:
     yield measure, PA + "order", nt_literal(order)
     for n, a in enumerate(m.assignments, start=1):
         yield from _assignment_triples(doc, m, n, a)
-    # Targets and topics are filled by a later issue (see ontology/README.md).
+    for n, t in enumerate(m.targets, start=1):
+        yield from _target_triples(doc, m, n, t)
+    for slug in m.topics:
+        yield measure, DCT + "subject", nt_iri(topic_iri(slug))
+
+
+def _evidence_triples(node: str, doc: Document, quote: str, line: int) -> Iterator[Triple]:
+    """A quote selector for ``node`` (an IRI already in N-Triples syntax)."""
+    evidence = node[:-1] + "/evidence>"
+    yield node, PA + "evidence", evidence
+    yield evidence, _TYPE, nt_iri(OA + "TextQuoteSelector")
+    yield evidence, OA + "exact", nt_literal(quote)
+    yield evidence, PA + "line", nt_literal(line)
+    yield evidence, PA + "sourceFile", nt_literal(doc.source)
+    yield evidence, PROV + "wasDerivedFrom", nt_iri(doc_iri(doc.id))
+
+
+def _quantity_triples(node: str, metric: str, value: float | None, unit: str | None) -> Iterator[Triple]:
+    yield node, PA + "metric", nt_literal(metric)
+    if value is not None:
+        yield node, PA + "value", nt_decimal(value)
+    if unit:
+        yield node, PA + "unit", nt_literal(unit)
+
+
+def _target_triples(doc: Document, m: Measure, n: int, t: Target) -> Iterator[Triple]:
+    node = nt_iri(target_iri(m.id, n))
+    yield nt_iri(measure_iri(m.id)), PA + "hasTarget", node
+    yield node, _TYPE, nt_iri(PA + "Target")
+    yield from _quantity_triples(node, t.metric, t.value, t.unit)
+    if t.comparator:
+        yield node, PA + "comparator", nt_literal(t.comparator)
+    if t.deadline:
+        yield node, PA + "deadline", nt_literal(t.deadline)
+        year = first_year(t.deadline)
+        if year is not None:
+            yield node, PA + "deadlineYear", nt_literal(year)
+    yield from _evidence_triples(node, doc, t.quote, t.line)
+
+
+def _outcome_triples(doc: Document, n: int, o: Outcome) -> Iterator[Triple]:
+    node = nt_iri(outcome_iri(doc.id, n))
+    yield nt_iri(doc_iri(doc.id)), PA + "hasOutcome", node
+    yield node, _TYPE, nt_iri(PA + "Outcome")
+    yield from _quantity_triples(node, o.metric, o.value, o.unit)
+    if o.period:
+        yield node, PA + "period", nt_literal(o.period)
+    year = first_year(o.period) or first_year(doc.date)
+    if year is not None:
+        yield node, PA + "periodYear", nt_literal(year)
+    if o.agency:
+        yield node, PA + "reportedBy", nt_iri(agency_iri(o.agency))
+        yield from _agency_triples(o, doc.jurisdiction)
+    for slug in o.topics:
+        yield node, DCT + "subject", nt_iri(topic_iri(slug))
+    yield from _evidence_triples(node, doc, o.quote, o.line)
 
 
 _KIND_CLASS = {"plan": PA + "Plan", "report": PA + "Report"}
@@ -208,8 +284,13 @@ def _document_triples(doc: Document) -> Iterator[Triple]:
     if doc.jurisdiction is not None:
         yield node, PA + "jurisdiction", nt_iri(place_iri(doc.jurisdiction))
         yield from _place_triples(doc.jurisdiction)
+    year = first_year(doc.date)
+    if year is not None:
+        yield node, PA + "year", nt_literal(year)
     for order, m in enumerate(doc.measures, start=1):
         yield from _measure_triples(doc, order, m)
+    for n, o in enumerate(doc.reports, start=1):
+        yield from _outcome_triples(doc, n, o)
 
 
 def document_triples(doc: Document) -> Iterable[Triple]:

@@ -24,6 +24,7 @@ class Assignment:
     basis: str  # one of BASES
     quote: str  # the label or sentence it came from, exactly as in the source line(s)
     line: int  # 1-based line of the source where the quote starts
+    category: str | None = None  # kind of body: 公安, 检察, 党委部门 … (loaders/data/categories.tsv)
 
 
 @dataclass
@@ -51,6 +52,7 @@ class Outcome:
     quote: str
     line: int
     as_written: str | None = None  # the actor as the report writes it: 呼市公安局
+    category: str | None = None  # kind of body, as for assignments
     topics: list[str] = field(default_factory=list)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib.resources import files
 from pathlib import Path
 
-__all__ = ["ontology_path", "shapes_path"]
+__all__ = ["ontology_path", "shapes_path", "topics_path"]
 
 
 def _asset(name: str) -> Path:
@@ -22,3 +22,8 @@ def ontology_path() -> Path:
 def shapes_path() -> Path:
     """Path of ``shapes.ttl``, the SHACL shapes a built graph must pass."""
     return _asset("shapes.ttl")
+
+
+def topics_path() -> Path:
+    """Path of ``topics.ttl``, the SKOS scheme of work topics (禁毒, 校园安全 …)."""
+    return _asset("topics.ttl")

@@ -124,3 +124,21 @@ def role_iri(role: str) -> str:
         return ROLE_IRIS[role]
     except KeyError:
         raise KeyError(f"unknown role {role!r}; expected one of {', '.join(ROLE_IRIS)}") from None
+
+
+def target_iri(measure_id: str, n: int) -> str:
+    """The n-th (1-based) target of a measure."""
+    return f"{measure_iri(measure_id)}/t{n}"
+
+
+def outcome_iri(doc_id: str, n: int) -> str:
+    """The n-th (1-based) reported outcome of a document."""
+    return f"{doc_iri(doc_id)}/o{n}"
+
+
+def topic_iri(slug: str) -> str:
+    """A concept of the topic scheme (ontology/topics.ttl), by its notation."""
+    return f"{ID}topic/{_safe(slug)}"
+
+
+TOPIC_SCHEME_GRAPH = f"{ID}topic/scheme/graph"

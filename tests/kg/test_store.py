@@ -15,7 +15,7 @@ from kg_fixtures import hohhot_plan, liaocheng_plan
 from kg.store import IRI, StoreBusy, StoreError, StoreMissing, build_store, open_store
 from kg.triples import document_ntriples
 from loaders.model import Document
-from ontology.ns import agency_iri, doc_graph_iri
+from ontology.ns import TOPIC_SCHEME_GRAPH, agency_iri, doc_graph_iri
 
 LED_BY = """
 SELECT ?agency ?id ?key ?heading ?line
@@ -91,6 +91,14 @@ def test_quote_survives_the_store(tmp_path: Path) -> None:
     assert rows == [{"q": TRICKY_QUOTE}]
 
 
+def scheme_triples() -> int:
+    import rdflib
+
+    from ontology import topics_path
+
+    return len(rdflib.Graph().parse(topics_path(), format="turtle"))
+
+
 def test_each_document_has_its_own_named_graph(tmp_path: Path) -> None:
     build_store(tmp_path, [hohhot_plan(), liaocheng_plan()])
     with open_store(tmp_path) as store:
@@ -98,10 +106,13 @@ def test_each_document_has_its_own_named_graph(tmp_path: Path) -> None:
         dataset = store.to_rdflib()
         union = store.union_graph()
     expected = {doc_graph_iri(d.id): document_ntriples(d).count("\n") for d in (hohhot_plan(), liaocheng_plan())}
-    assert {r["g"]: r["n"] for r in rows} == expected
-    assert {str(g.identifier) for g in dataset.graphs() if len(g)} == set(expected)
+    graphs = {r["g"]: r["n"] for r in rows}
+    # besides the documents' graphs, every store carries the topic scheme in a graph of its own
+    assert graphs.pop(TOPIC_SCHEME_GRAPH) > 100
+    assert graphs == expected
+    assert {str(g.identifier) for g in dataset.graphs() if len(g)} == set(expected) | {TOPIC_SCHEME_GRAPH}
     # Role individuals appear in both graphs; the union holds them once.
-    assert len(union) < sum(expected.values())
+    assert len(union) - scheme_triples() < sum(expected.values())
 
 
 def test_meta_records_documents_triples_and_errors(tmp_path: Path) -> None:
@@ -121,7 +132,9 @@ def test_meta_records_documents_triples_and_errors(tmp_path: Path) -> None:
     docs = (hohhot_plan(), liaocheng_plan())
     assert meta["quads"] == summary.quads == sum(document_ntriples(d).count("\n") for d in docs)
     distinct = set().union(*(document_ntriples(d).splitlines() for d in docs))
-    assert meta["triples"] == summary.triples == len(distinct) < summary.quads
+    # the store also carries the topic scheme (ontology/topics.ttl), once
+    assert meta["triples"] == summary.triples == len(distinct) + scheme_triples()
+    assert len(distinct) < summary.quads
     assert meta["errors"] == ["bad.pdf: not a PDF"]
     assert meta["version"] and meta["built_at"].endswith("+00:00")
 
@@ -136,7 +149,7 @@ def test_a_triple_in_two_document_graphs_counts_once(tmp_path: Path) -> None:
             {"name": "呼和浩特市公安局"},
         )
         per_graph = store.select(
-            "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?a skos:prefLabel ?name } }",
+            "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?a a pa:Agency ; skos:prefLabel ?name } }",
         )
     assert rows == [{"name": "呼和浩特市公安局", "led": 4}]
     assert per_graph == [{"n": 2}]
