@@ -7,57 +7,21 @@ need them, so `kg --help` answers at once.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from typing import Any
 
 import click
 
 from kg import __version__
-
-DEFAULT_STORE = "kg-store"
-ROLES = ("lead", "co", "guide", "implement")
-
-
-class UserError(click.ClickException):
-    """An error the user can fix: printed as one line, exit status 1, no traceback."""
-
-
-def store_option(f: Callable) -> Callable:
-    return click.option(
-        "--store", "store_path", envvar="KG_STORE", default=DEFAULT_STORE, show_default=True,
-        type=click.Path(file_okay=False), help="Store folder (or set KG_STORE).",
-    )(f)
-
-
-def format_option(f: Callable) -> Callable:
-    return click.option(
-        "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
-        help="table: aligned for Chinese; json; csv: UTF-8 with BOM, opens in Excel.",
-    )(f)
-
-
-def jurisdiction_option(f: Callable) -> Callable:
-    return click.option(
-        "--jurisdiction", "-j", metavar="PLACE", help="Only this place (呼和浩特市, 呼和浩特, 聊城市 …).",
-    )(f)
-
-
-def open_store_or_fail(store_path: str) -> Any:
-    from kg.store import StoreMissing, open_store
-
-    try:
-        return open_store(store_path)
-    except StoreMissing as exc:
-        raise UserError(str(exc)) from None
-
-
-def resolve_or_fail(fn: Callable, *args: Any) -> Any:
-    from kg.resolve import NotFound
-
-    try:
-        return fn(*args)
-    except NotFound as exc:
-        raise UserError(str(exc)) from None
+from kg.cli_common import (
+    ROLES,
+    UserError,
+    format_option,
+    jurisdiction_option,
+    open_store_or_fail,
+    place_or_none,
+    resolve_or_fail,
+    store_option,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
@@ -156,12 +120,6 @@ def validate(store_path: str) -> None:
 # --------------------------------------------------------------------------- questions
 
 
-def _place_or_none(store: Any, jurisdiction: str | None) -> Any:
-    from kg.resolve import resolve_place
-
-    return resolve_or_fail(resolve_place, store, jurisdiction) if jurisdiction else None
-
-
 @cli.command()
 @click.option("--agency", "-a", required=True, metavar="NAME", help="Agency as written (市公安局) or in full.")
 @click.option("--role", "-r", type=click.Choice(ROLES), help="Only this role.")
@@ -175,7 +133,7 @@ def measures(agency: str, role: str | None, jurisdiction: str | None, fmt: str, 
     from kg.resolve import describe_matches, resolve_agency
 
     with open_store_or_fail(store_path) as store:
-        place = _place_or_none(store, jurisdiction)
+        place = place_or_none(store, jurisdiction)
         hits = resolve_or_fail(resolve_agency, store, agency, place)
         rows: list[dict] = []
         for hit in hits:
@@ -215,7 +173,7 @@ def overlap(agencies: tuple[str, ...], top: int | None, with_collective: bool, j
     if top is not None and agencies:
         raise UserError("give either two agencies or --top N, not both")
     with open_store_or_fail(store_path) as store:
-        place = _place_or_none(store, jurisdiction)
+        place = place_or_none(store, jurisdiction)
         if top is not None:
             rows, notes = _top_pairs(store, top, with_collective, place)
             columns = ["nameA", "nameB", "jurisdiction", "shared", "nA", "nB", "jaccard"]
@@ -290,7 +248,7 @@ def agencies(jurisdiction: str | None, fmt: str, store_path: str) -> None:
     from kg.output import emit
 
     with open_store_or_fail(store_path) as store:
-        place = _place_or_none(store, jurisdiction)
+        place = place_or_none(store, jurisdiction)
         rows = queries.agencies(store, place.iri if place else None)
     notes = [f"{len(rows)} agencies" + (f" in {place.name}" if place else "")]
     emit(rows, ["name", "jurisdiction", "lead", "co", "guide", "implement", "measures"], fmt, notes=notes)
@@ -306,7 +264,7 @@ def gaps(jurisdiction: str | None, fmt: str, store_path: str) -> None:
     from kg.output import emit
 
     with open_store_or_fail(store_path) as store:
-        place = _place_or_none(store, jurisdiction)
+        place = place_or_none(store, jurisdiction)
         rows = queries.measures_without_lead(store, place.iri if place else None)
     notes = [f"{len(rows)} measure(s) with no lead agency" + (f" in {place.name}" if place else "")]
     emit(rows, ["id", "jurisdiction", "key", "heading", "assignments"] if fmt == "table" else
@@ -339,6 +297,18 @@ def show(measure_id: str, fmt: str, store_path: str) -> None:
     click.echo(m["text"])
     click.echo("")
     emit(rows, columns, fmt, notes=[f"{len(rows)} agencies"])
+
+
+def _register_more_commands() -> None:
+    # Commands live in a few modules (one concern each) so that this file stays the core.
+    from kg.cli_obligations import compare, outcomes, targets, track
+    from kg.cli_profile import agency, lint
+
+    for command in (targets, outcomes, track, compare, agency, lint):
+        cli.add_command(command)
+
+
+_register_more_commands()
 
 
 def main() -> None:

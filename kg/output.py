@@ -47,8 +47,9 @@ def _shorten(text: str, limit: int = MAX_CELL) -> str:
     return "".join(out) + "…"
 
 
-def format_table(rows: Sequence[dict], columns: Sequence[str]) -> str:
-    cells = [[_shorten(_cell(row.get(c))) for c in columns] for row in rows]
+def format_table(rows: Sequence[dict], columns: Sequence[str], full: Sequence[str] = ()) -> str:
+    """An aligned table; cells longer than MAX_CELL columns are shortened, except in ``full`` columns."""
+    cells = [[_cell(row.get(c)) if c in full else _shorten(_cell(row.get(c))) for c in columns] for row in rows]
     widths = [max([display_width(c)] + [display_width(r[i]) for r in cells]) for i, c in enumerate(columns)]
 
     def line(values: Sequence[str]) -> str:
@@ -82,6 +83,7 @@ def emit(
     *,
     notes: Sequence[str] = (),
     meta: dict | None = None,
+    full: Sequence[str] = (),
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> None:
@@ -102,6 +104,6 @@ def emit(
     for note in notes:
         out.write(note + "\n")
     if rows:
-        out.write(format_table(rows, columns))
+        out.write(format_table(rows, columns, full))
     else:
         out.write("(no rows)\n")

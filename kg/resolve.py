@@ -116,3 +116,35 @@ def describe_matches(typed: str, hits: list[Agency]) -> str | None:
         return None
     return (f"{typed} matches {len(hits)} agencies: {'、'.join(a.label for a in hits)}; "
             "add --jurisdiction to pick one")
+
+
+@dataclass
+class Topic:
+    iri: str
+    notation: str
+    zh: str
+    en: str
+    written: set[str] = field(default_factory=set)
+
+    @property
+    def label(self) -> str:
+        return self.zh or self.notation
+
+
+def all_topics(store: Store) -> list[Topic]:
+    found: dict[str, Topic] = {}
+    for row in queries.topic_index(store):
+        t = found.setdefault(row["topic"], Topic(row["topic"], row["notation"], row.get("zh") or "",
+                                                  row.get("en") or ""))
+        t.written.add(row["label"])
+    return list(found.values())
+
+
+def resolve_topic(store: Store, typed: str) -> Topic:
+    """A topic by its Chinese or English label, a synonym, or its notation (禁毒, drug control, drug-control)."""
+    topics = all_topics(store)
+    key = fold(typed).lower()
+    hits = [t for t in topics if key in {fold(w).lower() for w in t.written}]
+    if not hits:
+        raise _not_found("topic", typed, sorted({t.label for t in topics}))
+    return hits[0]

@@ -253,6 +253,8 @@ def _outcome_triples(doc: Document, n: int, o: Outcome) -> Iterator[Triple]:
     year = first_year(o.period) or first_year(doc.date)
     if year is not None:
         yield node, PA + "periodYear", nt_literal(year)
+    if o.as_written:
+        yield node, PA + "asWritten", nt_literal(o.as_written)
     if o.agency:
         yield node, PA + "reportedBy", nt_iri(agency_iri(o.agency))
         yield from _agency_triples(o, doc.jurisdiction)
@@ -287,6 +289,8 @@ def _document_triples(doc: Document) -> Iterator[Triple]:
     year = first_year(doc.date)
     if year is not None:
         yield node, PA + "year", nt_literal(year)
+    for warning in doc.warnings:
+        yield node, PA + "loaderWarning", nt_literal(warning)
     for order, m in enumerate(doc.measures, start=1):
         yield from _measure_triples(doc, order, m)
     for n, o in enumerate(doc.reports, start=1):

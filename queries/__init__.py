@@ -18,6 +18,14 @@ __all__ = [
     "agencies",
     "agency_index",
     "cypher",
+    "documents",
+    "lint_agencies",
+    "lint_measures",
+    "outcomes",
+    "targets",
+    "topic_agencies",
+    "topic_index",
+    "topic_measures",
     "jurisdiction_index",
     "measure",
     "measure_assignments",
@@ -33,13 +41,21 @@ ROLE_ORDER = {"lead": 0, "co": 1, "guide": 2, "implement": 3}
 QUERY_NAMES = (
     "agencies",
     "agency_index",
+    "documents",
     "jurisdiction_index",
+    "lint_agencies",
+    "lint_measures",
     "measure",
     "measure_assignments",
     "measures_by_agency",
     "measures_without_lead",
+    "outcomes",
     "overlap",
     "overlap_top",
+    "targets",
+    "topic_agencies",
+    "topic_index",
+    "topic_measures",
 )
 
 
@@ -111,3 +127,57 @@ def measure_assignments(store: Store, measure_id: str) -> list[dict]:
         return (ROLE_ORDER.get(row["role"], 9), int(tail) if tail.isdigit() else 0)
 
     return sorted(rows, key=position)
+
+
+def _optional(**values: Any) -> dict[str, Any] | None:
+    """Bindings for the parameters that were given; IRIs are wrapped so they bind as IRIs."""
+    bound = {name: _iri(value) for name, value in values.items() if value}
+    return bound or None
+
+
+def _having(rows: list[dict], column: str, iri: str | None) -> list[dict]:
+    """Rows whose space-separated IRI list ``column`` contains ``iri`` (all rows when ``iri`` is None)."""
+    if not iri:
+        return rows
+    return [r for r in rows if iri in (r.get(column) or "").split()]
+
+
+def targets(store: Store, agency: str | None = None, topic: str | None = None) -> list[dict]:
+    """Targets (quantitative obligations) with their measure and lead agencies, one row each; ``agency``
+    keeps the measures that agency takes part in, ``topic`` those on that topic or a narrower one (IRIs)."""
+    rows = store.select(sparql("targets"))
+    return _having(_having(rows, "agencies", agency), "topics", topic)
+
+
+def outcomes(store: Store, agency: str | None = None, topic: str | None = None) -> list[dict]:
+    """Reported outcomes with the agency credited, one row each; filters are IRIs."""
+    rows = store.select(sparql("outcomes"))
+    if agency:
+        rows = [r for r in rows if r.get("agency") == agency]
+    return _having(rows, "topics", topic)
+
+
+def topic_index(store: Store) -> list[dict]:
+    return store.select(sparql("topic_index"))
+
+
+def topic_measures(store: Store, topic: str | None = None, place: str | None = None) -> list[dict]:
+    """Measures about a topic (or a narrower one) with their leads and partners; filters are IRIs."""
+    return store.select(sparql("topic_measures"), _optional(topic=topic, place=place))
+
+
+def topic_agencies(store: Store, topic: str | None = None, place: str | None = None) -> list[dict]:
+    """Per topic and place, the agencies carrying it by role and how many measures each."""
+    return store.select(sparql("topic_agencies"), _optional(topic=topic, place=place))
+
+
+def lint_measures(store: Store) -> list[dict]:
+    return store.select(sparql("lint_measures"))
+
+
+def lint_agencies(store: Store) -> list[dict]:
+    return store.select(sparql("lint_agencies"))
+
+
+def documents(store: Store) -> list[dict]:
+    return store.select(sparql("documents"))

@@ -1,0 +1,249 @@
+"""Obligations and results: `kg targets`, `kg outcomes`, `kg track TOPIC`, `kg compare PLACE PLACE`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from kg.cli_common import (
+    UserError,
+    format_option,
+    jurisdiction_option,
+    open_store_or_fail,
+    place_or_none,
+    resolve_or_fail,
+    store_option,
+)
+
+
+def _unique(rows: list[dict], key: str) -> list[dict]:
+    """One row per ``key``: optional filter variables left unbound repeat a row per binding."""
+    seen: dict[Any, dict] = {}
+    for row in rows:
+        seen.setdefault(row[key], row)
+    return list(seen.values())
+
+
+def _topic_or_none(store: Any, typed: str | None) -> Any:
+    from kg.resolve import resolve_topic
+
+    return resolve_or_fail(resolve_topic, store, typed) if typed else None
+
+
+def _agencies_or_none(store: Any, typed: str | None, place: Any) -> list | None:
+    from kg.resolve import resolve_agency
+
+    return resolve_or_fail(resolve_agency, store, typed, place) if typed else None
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def describe_target(row: dict) -> str:
+    """≥ 100 %, by 2015 — how a target reads in one cell."""
+    parts = [row.get("comparator") or "", _number(row.get("value")), row.get("unit") or ""]
+    text = " ".join(p for p in parts if p)
+    if row.get("deadline"):
+        text = f"{text}, by {row['deadline']}" if text else f"by {row['deadline']}"
+    return text
+
+
+def select_targets(store: Any, agency: str | None, topic: str | None, place: Any, due: int | None) -> tuple:
+    """Target rows for the filters, and the notes that say how the filters were understood."""
+    import queries
+    from kg.resolve import describe_matches
+
+    topic_hit = _topic_or_none(store, topic)
+    hits = _agencies_or_none(store, agency, place)
+    rows: list[dict] = []
+    for hit in hits or [None]:
+        rows.extend(queries.targets(store, hit.iri if hit else None, topic_hit.iri if topic_hit else None))
+    rows = _unique(rows, "t")
+    if place is not None:
+        rows = [r for r in rows if r.get("jurisdiction") == place.name]
+    if due is not None:
+        rows = [r for r in rows if r.get("deadlineYear") is not None and r["deadlineYear"] <= due]
+    for row in rows:
+        row["target"] = describe_target(row)
+    notes = [n for n in [describe_matches(agency, hits) if hits else None] if n]
+    scope = []
+    if hits:
+        scope.append("measures of " + "、".join(h.label for h in hits))
+    if topic_hit:
+        scope.append(f"topic {topic_hit.label}")
+    if place:
+        scope.append(place.name)
+    if due is not None:
+        scope.append(f"due by {due}")
+    notes.append(f"{len(rows)} target(s)" + (f" ({'; '.join(scope)})" if scope else ""))
+    return rows, notes
+
+
+@click.command()
+@click.option("--agency", "-a", metavar="NAME", help="Only measures this agency takes part in.")
+@click.option("--due", type=int, metavar="YEAR", help="Only targets due by the end of YEAR (a stated deadline).")
+@click.option("--topic", "-t", metavar="TOPIC", help="Only this topic (禁毒, 电信诈骗, drug-control …).")
+@jurisdiction_option
+@format_option
+@store_option
+def targets(agency: str | None, due: int | None, topic: str | None, jurisdiction: str | None, fmt: str,
+            store_path: str) -> None:
+    """Quantitative obligations: what must reach which value, by when, and who leads the measure.
+
+    \b
+      kg targets --due 2015
+      kg targets --agency 市公安局 -j 呼和浩特市
+    """
+    from kg.output import emit
+
+    with open_store_or_fail(store_path) as store:
+        place = place_or_none(store, jurisdiction)
+        rows, notes = select_targets(store, agency, topic, place, due)
+    columns = (["id", "jurisdiction", "key", "metric", "target", "leads"] if fmt == "table" else
+               ["id", "jurisdiction", "key", "heading", "metric", "comparator", "value", "unit", "deadline",
+                "deadlineYear", "leads", "quote", "line", "title", "source"])
+    emit(rows, columns, fmt, notes=notes, meta={"agency": agency, "due": due, "topic": topic})
+
+
+@click.command()
+@click.option("--agency", "-a", metavar="NAME", help="Only outcomes credited to this agency.")
+@click.option("--topic", "-t", metavar="TOPIC", help="Only this topic.")
+@jurisdiction_option
+@format_option
+@store_option
+def outcomes(agency: str | None, topic: str | None, jurisdiction: str | None, fmt: str, store_path: str) -> None:
+    """Results the reports claim: metric, value, period, and the agency credited."""
+    import queries
+    from kg.output import emit
+
+    with open_store_or_fail(store_path) as store:
+        place = place_or_none(store, jurisdiction)
+        topic_hit = _topic_or_none(store, topic)
+        hits = _agencies_or_none(store, agency, place)
+        rows: list[dict] = []
+        for hit in hits or [None]:
+            rows.extend(queries.outcomes(store, hit.iri if hit else None, topic_hit.iri if topic_hit else None))
+    rows = _unique(rows, "o")
+    if place is not None:
+        rows = [r for r in rows if r.get("jurisdiction") == place.name]
+    for row in rows:
+        row["result"] = " ".join(x for x in (_number(row.get("value")), row.get("unit") or "") if x)
+    columns = (["jurisdiction", "agencyName", "period", "metric", "result"] if fmt == "table" else
+               ["jurisdiction", "agencyName", "asWritten", "period", "periodYear", "metric", "value", "unit",
+                "quote", "line", "title", "source"])
+    emit(rows, columns, fmt, notes=[f"{len(rows)} reported outcome(s)"])
+
+
+def track_rows(store: Any, topic: Any, place: Any) -> list[dict]:
+    """Obligations (measures on the topic, with their targets) and reported outcomes, in time order."""
+    import queries
+
+    by_measure: dict[str, list[str]] = {}
+    for row in _unique(queries.targets(store, None, topic.iri), "t"):
+        by_measure.setdefault(row["id"], []).append(f"{row['metric']} {describe_target(row)}".strip())
+    rows: list[dict] = []
+    for m in queries.topic_measures(store, topic.iri, place.iri if place else None):
+        rows.append({
+            "year": m.get("docYear"), "jurisdiction": m["jurisdiction"], "kind": "obligation",
+            "who": m.get("leads") or "(no lead)", "partners": m.get("partners") or "",
+            "what": f"{m['key']} {m.get('heading') or ''}".strip(),
+            "targets": "；".join(by_measure.get(m["id"], [])), "id": m["id"], "source": m["source"],
+        })
+    for o in _unique(queries.outcomes(store, None, topic.iri), "o"):
+        if place is not None and o.get("jurisdiction") != place.name:
+            continue
+        rows.append({
+            "year": o.get("periodYear") or o.get("docYear"), "jurisdiction": o.get("jurisdiction"),
+            "kind": "outcome", "who": o.get("agencyName") or o.get("asWritten") or "", "partners": "",
+            "what": f"{o['metric']} {_number(o.get('value'))} {o.get('unit') or ''}".strip(),
+            "targets": "", "id": None, "source": o["source"], "quote": o["quote"],
+        })
+    rows.sort(key=lambda r: (r["year"] is None, r["year"] or 0, r["kind"] != "obligation", r["source"]))
+    return rows
+
+
+@click.command()
+@click.argument("topic")
+@jurisdiction_option
+@format_option
+@store_option
+def track(topic: str, jurisdiction: str | None, fmt: str, store_path: str) -> None:
+    """One topic over time: the obligations (who, what target, by when) and the reported outcomes.
+
+    \b
+      kg track 电信诈骗 --jurisdiction 呼和浩特市
+      kg track 禁毒
+    """
+    from kg.output import emit
+    from kg.resolve import resolve_topic
+
+    with open_store_or_fail(store_path) as store:
+        place = place_or_none(store, jurisdiction)
+        topic_hit = resolve_or_fail(resolve_topic, store, topic)
+        rows = track_rows(store, topic_hit, place)
+    n_ob = sum(r["kind"] == "obligation" for r in rows)
+    notes = [f"{topic_hit.label} ({topic_hit.en}){' in ' + place.name if place else ''}: "
+             f"{n_ob} obligation(s), {len(rows) - n_ob} reported outcome(s), oldest first"]
+    columns = (["year", "jurisdiction", "kind", "who", "what", "targets"] if fmt == "table" else
+               ["year", "jurisdiction", "kind", "who", "partners", "what", "targets", "id", "source", "quote"])
+    emit(rows, columns, fmt, notes=notes, meta={"topic": topic_hit.notation})
+
+
+def _short(name: str, place: str) -> str:
+    """呼和浩特市公安局 → 公安局 when comparing places side by side."""
+    return name[len(place):] if name.startswith(place) and len(name) > len(place) else name
+
+
+def compare_rows(store: Any, places: list[Any], topic: Any) -> list[dict]:
+    import queries
+
+    cells: dict[str, dict[str, list[str]]] = {}
+    labels: dict[str, str] = {}
+    for place in places:
+        for r in queries.topic_agencies(store, topic.iri if topic else None, place.iri):
+            if r["role"] not in ("lead", "co"):
+                continue
+            labels[r["topic"]] = r["topicLabel"]
+            column = f"{place.name}:{r['role']}"
+            cells.setdefault(r["topic"], {}).setdefault(column, []).append(
+                f"{_short(r['name'], place.name)}({r['measures']})")
+    rows = []
+    for topic_iri in sorted(cells, key=lambda t: labels[t]):
+        row: dict[str, Any] = {"topic": labels[topic_iri]}
+        for place in places:
+            for role in ("lead", "co"):
+                row[f"{place.name}:{role}"] = "、".join(cells[topic_iri].get(f"{place.name}:{role}", [])) or "—"
+        rows.append(row)
+    return rows
+
+
+@click.command()
+@click.argument("place_a")
+@click.argument("place_b")
+@click.option("--topic", "-t", metavar="TOPIC", help="Only this topic (and its narrower topics).")
+@format_option
+@store_option
+def compare(place_a: str, place_b: str, topic: str | None, fmt: str, store_path: str) -> None:
+    """Two places side by side: which agencies lead and help on each topic (measures in brackets).
+
+    \b
+      kg compare 呼和浩特市 聊城市
+      kg compare 呼和浩特 聊城 --topic 禁毒
+    """
+    from kg.output import emit
+
+    with open_store_or_fail(store_path) as store:
+        places = [place_or_none(store, place_a), place_or_none(store, place_b)]
+        if places[0].iri == places[1].iri:
+            raise UserError(f"{place_a} and {place_b} are the same place")
+        topic_hit = _topic_or_none(store, topic)
+        rows = compare_rows(store, places, topic_hit)
+    columns = ["topic"] + [f"{p.name}:{role}" for p in places for role in ("lead", "co")]
+    note = f"{places[0].name} vs {places[1].name}: {len(rows)} topic(s)"
+    if topic_hit:
+        note += f" under {topic_hit.label}"
+    emit(rows, columns, fmt, notes=[note], meta={"places": [p.name for p in places]})

@@ -1,0 +1,9 @@
+// Which quantitative obligations do the plans set, due by a year, and who leads each measure?
+// params: $year (integer, or null for all)
+MATCH (m:Measure)-[:HAS_TARGET]->(t:Target)
+MATCH (m)-[:IN_DOCUMENT]->(d:Document)
+WHERE $year IS NULL OR t.deadlineYear <= $year
+OPTIONAL MATCH (lead:Agency)-[:LEADS]->(m)
+RETURN m.measureId AS id, m.key AS key, t.metric AS metric, t.comparator AS comparator, t.value AS value,
+       t.unit AS unit, t.deadline AS deadline, collect(DISTINCT lead.prefLabel) AS leads, d.title AS title
+ORDER BY d.source, m.order;
