@@ -420,6 +420,12 @@ class Store:
         names = [v.value for v in results.variables]
         return [{name: _to_python(solution[name]) for name in names} for solution in results]
 
+    def triples(self) -> Iterator[Any]:
+        """Every triple of the union (the default graph) as pyoxigraph quads, streamed."""
+        from pyoxigraph import DefaultGraph
+
+        return self._store.quads_for_pattern(None, None, None, DefaultGraph())
+
     def dump_nquads(self) -> bytes:
         """The document graphs as N-Quads (without the default graph, which repeats them)."""
         from pyoxigraph import DefaultGraph, RdfFormat, serialize
