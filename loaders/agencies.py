@@ -1,21 +1,62 @@
-"""Agency names: splitting a written list, recognising collectives, jurisdiction-aware names.
+"""Agency names: splitting a written list, recognising collectives, places, canonical names, categories.
 
-All functions take folded text (ASCII brackets) for matching but return the characters they were
-given, so callers keep the author's bracket style in ``as_written``.
+All functions take folded text (ASCII brackets) for matching. The list functions return the characters
+they were given, so callers keep the author's bracket style in ``as_written``; the canonical name
+(:func:`resolve_agency`) is folded.
+
+The tables are data files in ``loaders/data`` (see its README), read on first use and cached:
+``places.tsv`` + ``place_aliases.tsv`` (places and their written forms), ``place_bodies.tsv`` (which
+bodies take their place's full name), ``aliases.tsv`` plus any registered user files (one body written
+two ways), ``categories.tsv`` (what kind of body a name is).
+
+>>> resolve_agency("呼市公安局", "呼和浩特市")
+'呼和浩特市公安局'
+>>> resolve_agency("市检察院", "聊城市")
+'聊城市人民检察院'
+>>> agency_category("聊城市人民检察院")
+'检察'
 """
 
 from __future__ import annotations
 
+import os
 import re
+from dataclasses import dataclass
+from functools import cache
 
 from loaders import lexicon
+from loaders.errors import LoadError
 from loaders.text import fold_punctuation
+
+__all__ = [
+    "Place",
+    "agency_category",
+    "clean_name",
+    "clear_alias_files",
+    "expand_bare_body",
+    "is_collective",
+    "jurisdiction_level",
+    "load_aliases",
+    "looks_like_agency",
+    "parent_place",
+    "place_forms",
+    "register_alias_file",
+    "resolve_agency",
+    "resolve_place",
+    "split_agencies",
+]
 
 _OPEN = "([《“‘〔【"
 _CLOSE = ")]》”’〕】"
 _SEPARATORS = "、,;"
 # Words that close a list without naming anyone: 市公安局等 / 等单位 / 等部门.
 _TRAILING_ETC = re.compile(r"(?:等有关|等相关|等)(?:单位|部门)?$")
+# Party bodies are also written with the party's name first: 中共聊城市委 = 聊城市委.
+_PARTY_PREFIXES = ("中国共产党", "中共")
+_PLACE = "{place}"
+_LEVEL = "{level}"
+# Bound on rewriting a name to its fixed point; real names settle in two steps.
+_MAX_STEPS = 12
 
 
 def split_agencies(text: str) -> list[tuple[int, int]]:
@@ -92,24 +133,378 @@ def jurisdiction_level(jurisdiction: str) -> str | None:
     return None
 
 
+def _fold(text: str) -> str:
+    return fold_punctuation(re.sub(r"\s+", "", text))
+
+
+# --- places -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Place:
+    """A province-level or prefecture-level division of China (``places.tsv``)."""
+
+    name: str  # 呼和浩特市
+    rank: str  # province | prefecture
+    level: str  # the level word the name ends with: 市, 自治区, 自治州, 地区, 盟 …
+    parent: str | None  # the province of a prefecture: 内蒙古自治区
+    forms: tuple[str, ...]  # other written forms: 呼和浩特, 呼市
+
+
+@cache
+def _places() -> dict[str, Place]:
+    extra: dict[str, list[str]] = {}
+    for written, name, *_ in lexicon.table("place_aliases.tsv"):
+        extra.setdefault(name, []).append(written)
+    places: dict[str, Place] = {}
+    for name, rank, level, parent, _adcode, forms in lexicon.table("places.tsv"):
+        regular = [] if forms == "-" else forms.split()
+        places[name] = Place(name, rank, level, None if parent == "-" else parent,
+                             tuple(regular + extra.pop(name, [])))
+    if extra:
+        raise LoadError(f"place_aliases.tsv names places that places.tsv lacks: {'、'.join(extra)}")
+    return places
+
+
+@cache
+def _place_index() -> dict[str, str]:
+    """Every written form of a place → its name."""
+    index = {name: name for name in _places()}
+    for place in _places().values():
+        for form in place.forms:
+            index.setdefault(form, place.name)
+    return index
+
+
+@cache
+def _prefix_index() -> tuple[dict[str, str], int]:
+    """The forms that may start an agency name (two characters or more: 晋中市 does not start with 晋)."""
+    index = {form: name for form, name in _place_index().items() if len(form) >= 2}
+    return index, max(map(len, index))
+
+
+def resolve_place(text: str) -> str | None:
+    """The place a written form names, or None: 呼市 → 呼和浩特市, 鲁 → 山东省, 延边 → 延边朝鲜族自治州.
+
+    >>> resolve_place("呼市"), resolve_place("内蒙古"), resolve_place("市公安局")
+    ('呼和浩特市', '内蒙古自治区', None)
+    """
+    return _place_index().get(_fold(text))
+
+
+def place_forms(name: str) -> list[str]:
+    """A place's name and every form it is written in (empty for an unknown place).
+
+    >>> place_forms("呼和浩特市")
+    ['呼和浩特市', '呼和浩特', '呼市']
+    """
+    canonical = resolve_place(name)
+    if canonical is None:
+        return []
+    place = _places()[canonical]
+    return [place.name, *place.forms]
+
+
+def parent_place(name: str) -> str | None:
+    """The province of a prefecture-level place: 呼和浩特市 → 内蒙古自治区 (None for a province or unknown)."""
+    canonical = resolve_place(name)
+    return _places()[canonical].parent if canonical else None
+
+
+def _level_words(place: str) -> tuple[str, ...]:
+    """The words that stand for ``place`` in its own documents: 市 for 呼和浩特市, 州 for 延边朝鲜族自治州."""
+    known = _places().get(place)
+    if known is None:
+        level = jurisdiction_level(place)
+        return (level,) if level else ()
+    return (known.level, "州") if known.level == "自治州" else (known.level,)
+
+
+def _leading_place(name: str, jurisdiction: str | None) -> tuple[str, str, bool] | None:
+    """(place, rest, written in full) for the longest place form ``name`` starts with."""
+    index, longest = _prefix_index()
+    top = max(longest, len(jurisdiction or ""))
+    for size in range(min(top, len(name)), 1, -1):
+        head = name[:size]
+        if head == jurisdiction:
+            return jurisdiction, name[size:], True
+        canonical = index.get(head)
+        if canonical is not None:
+            return canonical, name[size:], head == canonical
+    return None
+
+
+@cache
+def _place_body_rules() -> tuple[tuple[re.Pattern[str], bool], ...]:
+    return tuple(
+        (re.compile(row[0][1:]), False) if row[0].startswith("!") else (re.compile(row[0]), True)
+        for row in lexicon.table("place_bodies.tsv")
+    )
+
+
+def _is_place_body(body: str) -> bool:
+    """A body named after its administrative unit (公安局, 公安厅, 委宣传部), not a proper name (军分区)."""
+    if not body:
+        return False
+    rules = _place_body_rules()
+    if any(p.search(body) for p, positive in rules if not positive):
+        return False
+    return any(p.search(body) for p, positive in rules if positive)
+
+
+def _canonical_jurisdiction(jurisdiction: str | None) -> str | None:
+    if not jurisdiction:
+        return None
+    folded = _fold(jurisdiction)
+    return resolve_place(folded) or folded or None
+
+
+# --- aliases ------------------------------------------------------------------------------------
+
+_alias_files: list[str] = []
+
+
+@dataclass(frozen=True)
+class _Aliases:
+    bodies: dict[str, str]  # 检察院 → 人民检察院 (rows {place}X → {place}Y, chains followed)
+    levels: tuple[tuple[str, str], ...]  # (团{level}委, 共青团{place}委)
+    literal: dict[str, str]  # one whole name for another
+
+
+def _parse_alias_rows(rows: list[tuple[int, list[str]]], source: str) -> list[tuple[str, str]]:
+    parsed = []
+    for number, cells in rows:
+        if len(cells) < 2 or not cells[0] or not cells[1]:
+            raise LoadError(f"{source}:{number}: an alias needs two columns (written form TAB canonical form)")
+        written, canonical = _fold(cells[0]), _fold(cells[1])
+        if written.startswith(_PLACE) != canonical.startswith(_PLACE) or _PLACE in written[len(_PLACE):]:
+            raise LoadError(f"{source}:{number}: write {_PLACE} at the start of both forms or of neither")
+        if _LEVEL in canonical or (_PLACE in canonical and not written.startswith(_PLACE) and _LEVEL not in written):
+            raise LoadError(f"{source}:{number}: the canonical form may use {_PLACE} only where the written one "
+                            f"has {_PLACE} or {_LEVEL}")
+        parsed.append((written, canonical))
+    return parsed
+
+
+def load_aliases(path: str | os.PathLike[str]) -> list[tuple[str, str]]:
+    """The rows of an alias file (format of ``aliases.tsv``): (written form, canonical form) pairs.
+
+    Raises :class:`LoadError` with a one-line reason for a missing or malformed file.
+    """
+    name = os.fspath(path)
+    try:
+        with open(name, encoding="utf-8-sig") as handle:
+            lines = handle.read().splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LoadError(f"cannot read alias file {name}: {getattr(exc, 'strerror', None) or exc}") from exc
+    rows = [
+        (n, [cell.strip() for cell in line.split("\t")])
+        for n, line in enumerate(lines, start=1)
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+    return _parse_alias_rows(rows, name)
+
+
+def register_alias_file(path: str | os.PathLike[str]) -> None:
+    """Use a user's alias file from now on (after the shipped ``aliases.tsv``; later files win).
+
+    The file is read at once so that a bad file fails here, with a one-line :class:`LoadError`.
+    """
+    load_aliases(path)
+    _alias_files.append(os.fspath(path))
+    _aliases.cache_clear()
+    try:
+        _aliases()  # a circle across files fails here too, not in the middle of a build
+    except LoadError:
+        _alias_files.pop()
+        _aliases.cache_clear()
+        raise
+
+
+def clear_alias_files() -> None:
+    """Forget every registered user alias file (the shipped table stays)."""
+    _alias_files.clear()
+    _aliases.cache_clear()
+
+
+def _follow(table: dict[str, str], source: str) -> dict[str, str]:
+    """Each key → the end of its chain (检察院 → 人民检察院 → …), so one lookup gives the canonical form."""
+    out = {}
+    for key in table:
+        seen = [key]
+        value = table[key]
+        while value in table and value != seen[-1]:
+            if value in seen:
+                raise LoadError(f"{source}: aliases go round in a circle: {' → '.join([*seen, value])}")
+            seen.append(value)
+            value = table[value]
+        out[key] = value
+    return {k: v for k, v in out.items() if k != v}
+
+
+@cache
+def _aliases() -> _Aliases:
+    shipped = _parse_alias_rows(
+        [(n, list(row)) for n, row in enumerate(lexicon.table("aliases.tsv"), start=1)], "aliases.tsv"
+    )
+    rows = shipped + [row for path in _alias_files for row in load_aliases(path)]
+    bodies: dict[str, str] = {}
+    levels: dict[str, str] = {}
+    literal: dict[str, str] = {}
+    for written, canonical in rows:
+        if written.startswith(_PLACE):
+            bodies[written[len(_PLACE):]] = canonical[len(_PLACE):]
+        elif _LEVEL in written:
+            levels[written] = canonical
+        else:
+            literal[written] = canonical
+    source = "、".join(["aliases.tsv", *_alias_files])
+    return _Aliases(_follow(bodies, source), tuple(levels.items()), _follow(literal, source))
+
+
+# --- resolution ---------------------------------------------------------------------------------
+
+
+def _split(name: str, jurisdiction: str | None) -> tuple[str, str] | None:
+    """(place, body) of a name, or None when it names no place we can tell.
+
+    A full place name always splits (聊城市公安局). A short form splits only before a body named after
+    its unit (呼市公安局, 呼和浩特公安局), so proper names stay (聊城军分区). A leading level word is the
+    document's own place (市公安局 → 呼和浩特市 + 公安局), or its province's before a body named after
+    its unit (自治区公安厅 in a Hohhot plan → 内蒙古自治区 + 公安厅; not 省国家安全厅聊城工作站).
+    """
+    lead = _leading_place(name, jurisdiction)
+    if lead is not None:
+        place, rest, full = lead
+        if full or _is_place_body(rest):
+            return place, rest
+        return None
+    if not jurisdiction:
+        return None
+    for level in _level_words(jurisdiction):
+        if name.startswith(level):
+            return jurisdiction, name[len(level):]
+    parent = _places()[jurisdiction].parent if jurisdiction in _places() else None
+    for level in _level_words(parent) if parent else ():
+        if name.startswith(level) and _is_place_body(name[len(level):]):
+            return parent, name[len(level):]
+    return None
+
+
+def _qualify(name: str, jurisdiction: str | None) -> str:
+    aliases = _aliases()
+    if jurisdiction:
+        for level in _level_words(jurisdiction):
+            for written, canonical in aliases.levels:
+                if written.replace(_LEVEL, level) == name:
+                    return canonical.replace(_PLACE, jurisdiction)
+        if is_collective(name):
+            return jurisdiction + name
+    split = _split(name, jurisdiction)
+    if split is None:
+        return name
+    place, body = split
+    if place + body in aliases.literal:  # a literal row names this exact body (a user's merge wins)
+        return aliases.literal[place + body]
+    return place + aliases.bodies.get(body, body)
+
+
+def _step(name: str, jurisdiction: str | None) -> str:
+    literal = _aliases().literal
+    qualified = _qualify(literal.get(name, name), jurisdiction)
+    return literal.get(qualified, qualified)
+
+
 def resolve_agency(name: str, jurisdiction: str | None) -> str:
     """The canonical, jurisdiction-qualified name of an agency as written in a document.
 
     市公安局 in a Hohhot plan → 呼和浩特市公安局 (a leading level word stands for the document's own
-    jurisdiction); 各旗县区 → 呼和浩特市各旗县区; abbreviations with the place inside the word come
-    from ``aliases.tsv`` (团市委 → 共青团聊城市委). Names that already carry a place (聊城军分区,
-    省国家安全厅聊城工作站) stay as written. Full-width brackets and digits are folded (各县（市区） →
-    各县(市区)) so one agency written two ways in two documents gets one canonical name.
+    jurisdiction); 自治区公安厅 there → 内蒙古自治区公安厅 (its province); 呼市公安局 and 呼和浩特公安局 →
+    呼和浩特市公安局 (short place forms); 各旗县区 → 呼和浩特市各旗县区; 团市委 → 共青团呼和浩特市委 and
+    市检察院 → 呼和浩特市人民检察院 (``aliases.tsv`` and registered user files). Names whose bare place is
+    part of a proper name stay as written (聊城军分区, 省国家安全厅聊城工作站, 内蒙古警院), and so do names
+    with no place (中央综治委) and places themselves (呼和浩特市). Whitespace is removed and full-width
+    brackets and digits are folded (各县（市区） → 各县(市区)).
+
+    Deterministic and idempotent: the result is rewritten until it no longer changes, so resolving a
+    canonical name again gives it back.
     """
-    name = fold_punctuation(re.sub(r"\s+", "", name))
-    if not jurisdiction or not name or name.startswith(jurisdiction):
-        return name
-    level = jurisdiction_level(jurisdiction)
-    for abbreviation, alias_level, template in lexicon.table("aliases.tsv"):
-        if name == abbreviation and level == alias_level:
-            return template.format(jurisdiction=jurisdiction)
-    if is_collective(name):
-        return jurisdiction + name
-    if level and name.startswith(level):
-        return jurisdiction + name[len(level) :]
+    current = _fold(name)
+    if not current:
+        return current
+    place = _canonical_jurisdiction(jurisdiction)
+    seen = [current]
+    for _ in range(_MAX_STEPS):
+        following = _step(current, place)
+        if following == current:
+            return current
+        if following in seen:  # user aliases that go round through qualification: pick one, always the same
+            return min(seen[seen.index(following):])
+        seen.append(following)
+        current = following
+    return current
+
+
+# --- categories ---------------------------------------------------------------------------------
+
+_SPECIAL = {"{collective}", "{place}", "{other}"}
+
+
+@cache
+def _category_rules() -> tuple[dict[str, str], tuple[tuple[str, str, str], ...]]:
+    special: dict[str, str] = {}
+    rules = []
+    for row in lexicon.table("categories.tsv"):
+        keyword, category = row[0], row[1]
+        match = row[2] if len(row) > 2 and row[2] else "contains"
+        if keyword in _SPECIAL:
+            special[keyword] = category
+        else:
+            rules.append((fold_punctuation(keyword), category, match))
+    # Longest keyword first; among keywords of one length, file order (sorted is stable).
+    return special, tuple(sorted(rules, key=lambda rule: -len(rule[0])))
+
+
+def _body(name: str) -> str:
+    """The part of a name after its place (公安局 of 呼和浩特市公安局, 委政法委 of 市委政法委), else the name."""
+    for prefix in _PARTY_PREFIXES:
+        if name.startswith(prefix) and len(name) > len(prefix):
+            name = name[len(prefix):]
+            break
+    lead = _leading_place(name, None)
+    if lead is not None:
+        return lead[1]
+    level = next((w for w in lexicon.words("place_suffixes.txt") if name.startswith(w)), None)
+    # 县(市区) is a list of levels, not 县 + a body
+    if level and len(name) > len(level) and name[len(level)] not in "(":
+        return name[len(level):]
     return name
+
+
+def _matches(body: str, keyword: str, match: str) -> bool:
+    if match == "exact":
+        return body == keyword
+    if match == "prefix":
+        return body.startswith(keyword)
+    if match == "suffix":
+        return body.endswith(keyword)
+    return keyword in body
+
+
+def agency_category(name: str) -> str:
+    """The kind of body a (canonical) agency name is, from ``categories.tsv``.
+
+    >>> [agency_category(n) for n in ("呼和浩特市公安局", "呼和浩特市委政法委", "共青团聊城市委", "聊城军分区")]
+    ['公安', '党委部门', '群团', '军队']
+    """
+    special, rules = _category_rules()
+    folded = _fold(name)
+    body = _body(folded)
+    if is_collective(body) or is_collective(folded):
+        return special.get("{collective}", "下级地方")
+    if not body or resolve_place(folded):
+        return special.get("{place}", "地方党政")
+    for keyword, category, match in rules:
+        if _matches(body, keyword, match):
+            return category
+    return special.get("{other}", "其他")

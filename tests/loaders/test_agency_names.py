@@ -33,6 +33,9 @@ def test_split_keeps_brackets_inside_names() -> None:
         ("省国家安全厅聊城工作站", "聊城市", "省国家安全厅聊城工作站"),
         ("聊城市公安局", "聊城市", "聊城市公安局"),
         ("市公安局", None, "市公安局"),
+        ("呼市公安局", "呼和浩特市", "呼和浩特市公安局"),
+        ("自治区公安厅", "呼和浩特市", "内蒙古自治区公安厅"),
+        ("市检察院", "聊城市", "聊城市人民检察院"),
     ],
 )
 def test_resolve_agency(written: str, jurisdiction: str | None, canonical: str) -> None:
