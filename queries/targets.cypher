@@ -4,6 +4,7 @@ MATCH (m:Measure)-[:HAS_TARGET]->(t:Target)
 MATCH (m)-[:IN_DOCUMENT]->(d:Document)
 WHERE $year IS NULL OR t.deadlineYear <= $year
 OPTIONAL MATCH (lead:Agency)-[:LEADS]->(m)
+WITH m, t, d, collect(DISTINCT lead.prefLabel) AS leads
 RETURN m.measureId AS id, m.key AS key, t.metric AS metric, t.comparator AS comparator, t.value AS value,
-       t.unit AS unit, t.deadline AS deadline, collect(DISTINCT lead.prefLabel) AS leads, d.title AS title
+       t.unit AS unit, t.deadline AS deadline, leads, d.title AS title
 ORDER BY d.source, m.order;

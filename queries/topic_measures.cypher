@@ -6,6 +6,6 @@ MATCH (m)-[:IN_DOCUMENT]->(d:Document)-[:JURISDICTION]->(j:Jurisdiction)
 WHERE $jurisdiction IS NULL OR j.prefLabel = $jurisdiction OR $jurisdiction IN j.altLabel
 OPTIONAL MATCH (lead:Agency)-[:LEADS]->(m)
 OPTIONAL MATCH (co:Agency)-[:CO_RESPONSIBLE_FOR]->(m)
-RETURN j.prefLabel AS jurisdiction, d.year AS year, m.key AS key, m.heading AS heading,
-       collect(DISTINCT lead.prefLabel) AS leads, collect(DISTINCT co.prefLabel) AS partners
+WITH j, d, m, collect(DISTINCT lead.prefLabel) AS leads, collect(DISTINCT co.prefLabel) AS partners
+RETURN j.prefLabel AS jurisdiction, d.year AS year, m.key AS key, m.heading AS heading, leads, partners
 ORDER BY year, d.source, m.order;
