@@ -4,12 +4,12 @@ Two shapes are recognised, both from lexicons in ``loaders/data``:
 
 * a label word and a colon, inline or in brackets: ``（责任单位：市委维稳办、市公安局，各旗县区）``,
   ``责任单位:A、B,各县(市区)党委、政府。``, ``牵头单位：X；配合单位：Y、Z``;
-* a bracketed closing note whose clauses are agencies plus a role verb:
-  ``（市委政法委指导，各旗县区全面开展工作）``.
+* a bracketed note whose clauses are agencies plus a role verb, as a closing paragraph or inside a
+  sentence: ``（市委政法委指导，各旗县区全面开展工作）``, ``每天巡逻（市公安局牵头，市司法局、市民政局配合）。``
 
 Roles: an explicit label word or verb wins (basis ``explicit``); in a plain 责任单位 list the first
 listed unit leads and the rest are co-responsible (basis ``first-listed``); collective lower levels
-(各旗县区) implement. Inline actors in running text (公安机关要…) are not read here.
+(各旗县区) implement. Inline actors in running text (公安机关要…) are read by :mod:`loaders.inline`.
 
 Quotes: a label's quote is the exact source text of the whole label, brackets included, *with its
 original line breaks*: a label wrapped by PDF extraction is quoted across its lines, so the quote is
@@ -92,6 +92,32 @@ def find_duties(joined: Joined) -> list[Duty]:
     return _settle(duties)
 
 
+# Unit columns of a task table (loaders/tables.py) and the role and basis each gives.
+_COLUMN_ROLES = {
+    "lead": ("lead", "explicit"),
+    "co": ("co", "explicit"),
+    "list": ("list", "first-listed"),
+    "guide": ("guide", "explicit"),
+}
+
+
+def find_column_duties(cells: list[tuple[str, str, int, int]]) -> list[Duty]:
+    """Duties from the unit cells of one task-table row: (column kind, cell text, start, end).
+
+    牵头单位 leads and 配合单位 is co (explicit); a 责任单位 column is a list (first listed leads) unless a
+    牵头单位 column names the lead, when all of it is co. A cell may carry role verbs of its own
+    (市公安局牵头，市司法局配合)."""
+    duties: list[Duty] = []
+    for kind, text, start, end in cells:
+        if kind in _COLUMN_ROLES:
+            role, basis = _COLUMN_ROLES[kind]
+            found = _parse_content(text.rstrip(" ;；,，、。"), role, basis, start, end)
+            # A row whose cells slipped (a date under 配合单位) names nobody in that cell.
+            if any(looks_like_agency(d.as_written) for d in found):
+                duties.extend(found)
+    return _settle(duties)
+
+
 def _opening_bracket(folded: str, pos: int) -> int | None:
     i = pos - 1
     while i >= 0 and folded[i] in " \n":
@@ -132,22 +158,19 @@ def _inline_end(folded: str, start: int, limit: int) -> int:
 
 
 def _closing_notes(folded: str) -> list[tuple[int, int]]:
-    """Bracketed notes standing as a paragraph of their own: (…), preceded by a break or 。."""
+    """Bracketed notes, (…) of at most ``_MAX_NOTE`` characters, wherever they stand: as a paragraph of
+    their own (（市委政法委指导，各旗县区全面开展工作）) or inside a sentence (每天巡逻（市公安局牵头，
+    市司法局配合）。). Whether one is a duty note is decided by :func:`_parse_note`. One pass with a
+    stack, so a run of brackets stays linear."""
     notes = []
-    for m in re.finditer(r"\)[ \t]*(?=\n|$)", folded):
-        close = m.start()
-        depth = 0
-        for i in range(close, max(-1, close - _MAX_NOTE), -1):
-            ch = folded[i]
-            if ch == ")":
-                depth += 1
-            elif ch == "(":
-                depth -= 1
-                if depth == 0:
-                    before = folded[:i].rstrip(" ")
-                    if not before or before[-1] in "\n。":
-                        notes.append((i, close + 1))
-                    break
+    stack: list[int] = []
+    for i, ch in enumerate(folded):
+        if ch == "(":
+            stack.append(i)
+        elif ch == ")" and stack:
+            opening = stack.pop()
+            if i - opening <= _MAX_NOTE and not stack:
+                notes.append((opening, i + 1))
     return notes
 
 

@@ -66,7 +66,8 @@ def test_collective_prefix_distributes_over_party_committee_and_government() -> 
 
 def test_a_label_word_without_colon_is_running_text() -> None:
     assert assignments("必须落实管控责任单位、落实管控责任人。") == []
-    assert assignments("公安机关要加强巡逻。") == []  # inline actors are a later issue
+    # running text still names actors, but as inline ones (tests/loaders/test_inline_actors.py)
+    assert roles("公安机关要加强巡逻。") == [("公安机关", "lead", "inline")]
 
 
 def test_a_bracketed_aside_is_not_a_label() -> None:

@@ -1,0 +1,452 @@
+"""Inline actors: bodies named in running text as the ones who act (公安机关要…, 由市综治委组织…).
+
+Plans without responsibility labels still say who does what, in the sentence itself:
+
+* the subject of a clause: ``省反恐办要会同相关部门…``, ``公安机关、检察院、法院建立…``,
+  ``各级综治部门牵头开展…`` → ``lead``;
+* after 由 / 报: ``考核由市综治委组织``, ``报市委、市政府命名`` → ``lead``;
+* 各… + a modal mid-clause: ``重要节点和敏感时期各级党委政府要…`` → ``lead``;
+* after 会同 / 配合 / 协助: ``会同省反恐办参考…`` → ``co``; so is a subject whose verb is 配合 itself
+  (``市司法局配合…``; but ``政法部门要配合家庭…`` leads).
+
+Whether a phrase is a body is decided by a recogniser driven by ``data/inline.tsv`` (suffixes such as
+局/委/部门/机关, vetoes such as 场所/格局, qualifiers and generic words that make 各有关部门 nobody in
+particular), :func:`loaders.agencies.is_collective` and place levels (县(市区), 各市). No seed's name is
+listed anywhere. Without a word segmenter the end of a name is found by trying the shortest candidate
+first and growing it while what follows continues a name (各级党委|政府要 → 各级党委政府).
+
+Only the clause is parsed, never the whole text at once, and every name is at most ``_MAX_NAME``
+characters, so the work is linear in the length of the measure.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+
+from loaders import lexicon
+from loaders.agencies import clean_name, expand_bare_body, is_collective
+from loaders.duties import Duty
+from loaders.text import Joined
+
+__all__ = ["find_inline_duties", "is_inline_agency"]
+
+_MAX_NAME = 20
+_MAX_ITEMS = 12
+_MODAL_WINDOW = 80
+_MAX_CUES = 64
+# Clauses end at these (folded text): the subject of a clause is at its start.
+_CLAUSE_ENDS = frozenset(",;。!?:\n")
+_NAME_CHARS = re.compile(r"[\u4e00-\u9fff0-9A-Za-z()]+")
+_TRAILING_BRACKET = re.compile(r"\([^()]*\)$")
+_SEPARATORS = ("以及", "、", "和", "及", "与")
+_ADVERB_BEFORE_MODAL = "也都还均亦"
+# A list of names closed by 等 and a category (通信管理部门、移动、联通、电信等互联网接入服务单位).
+_ETC_LIST = re.compile(r"(?:[^,、等()]{1,8}、)*[^,、等()]{1,8}等")
+_ETC_WINDOW = 120
+# "X制定的标准": a short verb phrase and 的 after a name make it a modifier, not the subject of a task.
+_RELATIVE = re.compile(r"[^,;。()的]{1,4}的")
+# "司法所核查反馈率 100%": a short noun phrase ending in 率 states a metric about the body, not its task.
+_METRIC = re.compile(r"[\u4e00-\u9fff]{1,6}率")
+
+
+@dataclass
+class _Lexicon:
+    suffixes: tuple[str, ...]
+    nots: tuple[str, ...]
+    qualifiers: tuple[str, ...]
+    generics: tuple[str, ...]
+    bares: tuple[str, ...]
+    places: tuple[str, ...]
+    openers: tuple[str, ...]
+    causatives: tuple[str, ...]
+    bys: tuple[str, ...]
+    not_bys: tuple[str, ...]
+    modals: tuple[str, ...]
+    not_modals: tuple[str, ...]
+    partners: tuple[str, ...]
+    blockers: tuple[str, ...]
+    reporting: tuple[str, ...]
+    verbs: tuple[str, ...]
+    functions: frozenset[str]
+    continuations: tuple[str, ...]  # words that, right after a name, make the name longer
+    straddles: dict[str, tuple[tuple[str, int], ...]]  # two characters → (word, split) of the words they join
+    regex: dict[str, re.Pattern[str]] = field(default_factory=dict)  # field name → regex of its words
+    by_chars: frozenset[str] = frozenset()  # first characters of cue words: a clause without any skips the search
+    partner_chars: frozenset[str] = frozenset()
+    body_chars: frozenset[str] = frozenset()  # last characters of suffixes and places: no name without one
+
+
+@cache  # read once per process
+def _lexicon() -> _Lexicon:
+    kinds: dict[str, list[str]] = {}
+    for row in lexicon.table("inline.tsv"):
+        if len(row) >= 2:
+            kinds.setdefault(row[1], []).append(row[0])
+
+    def of(kind: str) -> tuple[str, ...]:
+        return tuple(sorted(set(kinds.get(kind, [])), key=lambda w: (-len(w), w)))
+
+    suffixes, generics, bares = of("suffix"), of("generic"), of("bare")
+    continuations = tuple(sorted({w for w in suffixes + bares if len(w) >= 2}, key=lambda w: -len(w)))
+    everything = {w for ws in kinds.values() for w in ws if len(w) >= 2}
+    lex = _Lexicon(
+        suffixes=suffixes,
+        nots=of("not"),
+        qualifiers=of("qualifier"),
+        generics=generics,
+        bares=bares,
+        places=of("place"),
+        openers=of("opener"),
+        causatives=of("causative"),
+        bys=of("by"),
+        not_bys=of("not-by"),
+        modals=of("modal"),
+        not_modals=of("not-modal"),
+        partners=of("partner"),
+        blockers=of("blocker"),
+        reporting=of("reporting"),
+        verbs=of("verb") + of("by") + of("partner") + of("causative") + of("modal"),
+        functions=frozenset(kinds.get("function", [])),
+        continuations=continuations,
+        straddles=_straddles(everything),
+    )
+    for name in ("verbs", "continuations", "blockers", "modals", "not_modals", "partners", "openers"):
+        lex.regex[name] = _alternation(getattr(lex, name))
+    lex.regex["clause_openers"] = _alternation(lex.openers + lex.causatives)
+    lex.by_chars = frozenset(w[0] for w in lex.bys)
+    lex.partner_chars = frozenset(w[0] for w in lex.partners)
+    lex.body_chars = frozenset(w[-1] for w in lex.suffixes + lex.places + lex.bares)
+    return lex
+
+
+@cache  # one per word list
+def _alternation(words: tuple[str, ...]) -> re.Pattern[str]:
+    """A regex matching any of ``words`` (given longest first, so the longest wins); never matches if empty."""
+    return re.compile("|".join(re.escape(w) for w in words) or r"(?!)")
+
+
+def _straddles(words: set[str]) -> dict[str, tuple[tuple[str, int], ...]]:
+    """Index of every inner split of every word by the two characters around it, so that checking
+    whether a name ends inside a word costs one dictionary look-up."""
+    index: dict[str, list[tuple[str, int]]] = {}
+    for word in words:
+        for k in range(1, len(word)):
+            index.setdefault(word[k - 1 : k + 1], []).append((word, k))
+    return {pair: tuple(entries) for pair, entries in index.items()}
+
+
+@lru_cache(maxsize=65536)  # the same candidate strings recur in every clause and document
+def _name_kind(name: str) -> str | None:
+    """``agency``, ``generic`` (a body named only by kind: 有关部门, 政府) or None (not a body)."""
+    lex = _lexicon()
+    if not 2 <= len(name) <= _MAX_NAME or not _NAME_CHARS.fullmatch(name) or name[0] in "()":
+        return None
+    if any(ch in lex.functions for ch in name) or lex.regex["verbs"].match(name):
+        return None
+    depth = 0
+    for ch in name:
+        depth += 1 if ch == "(" else -1 if ch == ")" else 0
+        if depth < 0 or depth > 1:
+            return None
+    if depth:
+        return None
+    base = _TRAILING_BRACKET.sub("", name)
+    if not base or any(base.endswith(w) for w in lex.nots):
+        return None
+    if _only_generic_words(base):
+        return "generic"
+    if is_collective(name):
+        return "agency"
+    if _is_place(name):
+        return "agency"
+    # A suffix of two or more characters can be the whole name (电台, 党组织); one character cannot (局).
+    if any(base.endswith(s) and len(base) >= min(len(s) + 1, 2) for s in lex.suffixes):
+        return "agency"
+    return None
+
+
+def _only_generic_words(base: str) -> bool:
+    """各有关部门, 基层组织, 党委政府: nothing but qualifiers and kind words (a qualifier plus a bare body,
+    各级政府, is specific enough: every government at every level)."""
+    lex = _lexicon()
+    vocab = sorted(lex.qualifiers + lex.generics + lex.bares, key=lambda w: -len(w))
+    pos, seen = 0, set()
+    while pos < len(base):
+        word = next((w for w in vocab if base.startswith(w, pos)), None)
+        if word is None:
+            return False
+        seen.add(word)
+        pos += len(word)
+    has_generic = any(w in lex.generics for w in seen)
+    has_qualifier = any(w in lex.qualifiers for w in seen)
+    return has_generic or not has_qualifier
+
+
+def _is_place(name: str) -> bool:
+    """县(市区), 乡镇(办事处), 各市: a place level standing for the governments at that level."""
+    base = _TRAILING_BRACKET.sub("", name)
+    base = base[1:] if base.startswith("各") else base
+    return base in _lexicon().places and len(name) >= 2
+
+
+def is_inline_agency(name: str) -> bool:
+    """Whether a phrase names a body that can act: 省反恐办, 各级公安机关, 县(市区) — not 有关部门, 场所."""
+    return _name_kind(re.sub(r"\s+", "", name)) == "agency"
+
+
+def _splits_word(text: str, end: int) -> bool:
+    """Whether a known word straddles ``end`` (各级各部|门): a name never ends inside a word."""
+    if end < 1 or end >= len(text):
+        return False
+    for word, k in _lexicon().straddles.get(text[end - 1 : end + 1], ()):
+        if end - k >= 0 and text.startswith(word, end - k):
+            return True
+    return False
+
+
+def _continues(rest: str) -> bool:
+    """A bracket or a body word right after a name continues it (各县|(市区), 各级党委|政府) — not a verb (组织)."""
+    lex = _lexicon()
+    if rest.startswith("("):
+        return True
+    return bool(lex.regex["continuations"].match(rest)) and not lex.regex["verbs"].match(rest)
+
+
+def _predicate_ok(rest: str) -> bool:
+    """What follows a subject must start a predicate: not a possessive, an official or a reported decision."""
+    lex = _lexicon()
+    rest = rest.lstrip(" ")
+    if not rest or not ("\u4e00" <= rest[0] <= "\u9fff"):
+        return False
+    if lex.regex["blockers"].match(rest):
+        return False
+    for verb in lex.reporting:
+        if rest.startswith(verb) and rest[len(verb) : len(verb) + 1] in (",", ":", ""):
+            return False
+    return not _RELATIVE.match(rest) and not _METRIC.match(rest)
+
+
+def _starts_with_modal(rest: str) -> bool:
+    rest = rest.lstrip(" ")
+    if rest[:1] and rest[0] in _ADVERB_BEFORE_MODAL:
+        rest = rest[1:]
+    lex = _lexicon()
+    return bool(lex.regex["modals"].match(rest)) and not lex.regex["not_modals"].match(rest)
+
+
+def _strip_openers(text: str, pos: int, pattern: re.Pattern[str]) -> int:
+    """Skip blanks and opening words (一是, 同时, 全市 …) at ``pos``; at most a few, as in real text."""
+    for _ in range(_MAX_OPENERS):
+        while pos < len(text) and text[pos] == " ":
+            pos += 1
+        m = pattern.match(text, pos)
+        if not m or m.end() == pos:
+            break
+        pos = m.end()
+    return pos
+
+
+@dataclass
+class _Name:
+    start: int  # clause offsets
+    end: int
+    written: str  # folded text, or the expansion of a bare body (各县(市区)党委、政府 → 各县(市区)政府)
+    agency: bool
+
+
+def _one_name(text: str, pos: int, previous: str, need_predicate: bool) -> tuple[_Name, str] | None:
+    """The shortest name at ``pos`` that ends where a separator, a predicate or (without a predicate) anything
+    else begins, grown while a longer name follows closely (各级党委|政府要, 市委|组织部). Returns the name
+    and what ended it: ``sep`` or ``end``."""
+    lex = _lexicon()
+    stop = min(len(text), pos + _MAX_NAME)
+    for end in range(pos + 1, stop + 1):
+        candidate = text[pos:end]
+        kind = _name_kind(candidate)
+        written = candidate
+        if kind is None or kind == "generic":
+            expanded = expand_bare_body(previous, candidate) if previous and candidate in lex.bares else None
+            if expanded:
+                kind, written = "agency", expanded
+        if kind is None or _splits_word(text, end):
+            continue
+        rest = text[end : end + _LOOKAHEAD]  # a window, not a copy of the rest of a long clause
+        if any(rest.startswith(s) for s in _SEPARATORS):
+            return _Name(pos, end, written, kind == "agency"), "sep"
+        if _continues(rest) or _grows(text, pos, end):
+            continue
+        if need_predicate and not _predicate_ok(rest):
+            continue
+        return _Name(pos, end, written, kind == "agency"), "end"
+    return None
+
+
+_MAX_GROWTH = 8
+_LOOKAHEAD = 24
+_MAX_OPENERS = 4
+_SHORT_GROWTH = 3
+
+
+def _grows(text: str, pos: int, end: int) -> bool:
+    """Whether a longer name starts at ``pos`` and ends soon after ``end`` (市委|组织部, 乡镇(街道)|综治委).
+
+    A growth that starts with a verb (各级安帮办|组织基层帮教机构) is a predicate, unless it is short."""
+    lex = _lexicon()
+    verb_start = bool(lex.regex["verbs"].match(text, end))
+    limit = min(len(text), end + (_SHORT_GROWTH if verb_start else _MAX_GROWTH), pos + _MAX_NAME)
+    for stop in range(end + 1, limit + 1):
+        if text[stop - 1] in lex.functions or not _NAME_CHARS.fullmatch(text[stop - 1]):
+            return False
+        if _name_kind(text[pos:stop]) == "agency" and not _splits_word(text, stop):
+            return True
+    return False
+
+
+def _names(text: str, pos: int, need_predicate: bool, modal: bool = False) -> list[_Name]:
+    """A list of names from ``pos`` (市委、市政府 / 基层组织和政法部门 / 各县(市区)及所辖乡镇(办事处)).
+
+    With ``need_predicate`` the list must be followed by a predicate (it is a subject); with ``modal`` by a
+    modal verb. Generic items (有关部门) are parsed and dropped.
+    """
+    lex = _lexicon()
+    names: list[_Name] = []
+    previous = ""
+    for _ in range(_MAX_ITEMS):
+        pos = _strip_openers(text, pos, lex.regex["openers"])
+        found = _one_name(text, pos, previous, need_predicate)
+        if found is None:
+            if names and text[pos - 1 : pos] == "、" and _ETC_LIST.match(text[pos : pos + _ETC_WINDOW]):
+                break  # a list of actors closed by 等 and a category: the others are not bodies
+            return []
+        name, how = found
+        names.append(name)
+        previous = name.written
+        if how == "end":
+            if modal and not _starts_with_modal(text[name.end : name.end + _LOOKAHEAD]):
+                return []
+            break
+        pos = name.end + next(len(s) for s in _SEPARATORS if text.startswith(s, name.end))
+    else:
+        return []
+    return [n for n in names if n.agency]
+
+
+def _veto_checks(word: str, vetoes: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
+    """(veto, offset of ``word`` inside it) for every veto word that contains ``word``."""
+    return tuple((v, k) for v in vetoes for k in range(len(v)) if v.startswith(word, k))
+
+
+def _occurrences(text: str, words: tuple[str, ...], vetoes: tuple[str, ...] = ()) -> list[tuple[int, int]]:
+    """Start and end of each occurrence of a word, unless it is part of a veto word (由于, 情报).
+
+    At most ``_MAX_CUES`` per clause: a real clause has a handful, and a pathological one (a megabyte of 由)
+    must not cost a parse per character."""
+    found: list[tuple[int, int]] = []
+    for word in words:
+        checks = _veto_checks(word, vetoes) if vetoes else ()
+        pos = text.find(word)
+        while pos != -1 and len(found) < _MAX_CUES:
+            if not any(pos - k >= 0 and text.startswith(v, pos - k) for v, k in checks):
+                found.append((pos, pos + len(word)))
+            pos = text.find(word, pos + 1)
+    return found
+
+
+def _clause_actors(text: str, previous_clause: str) -> list[tuple[_Name, str]]:
+    """Names in one clause (folded text) with their roles."""
+    lex = _lexicon()
+    found: list[tuple[_Name, str]] = []
+    start = _strip_openers(text, 0, lex.regex["clause_openers"])
+    subject = _names(text, start, need_predicate=True)
+    # 市司法局、市民政局配合…: a subject whose verb is 配合 itself is a partner (but 政法部门要配合家庭… leads).
+    partner = bool(subject) and bool(lex.regex["partners"].match(text, subject[-1].end))
+    found.extend((n, "co" if partner else "lead") for n in subject)
+    if not subject and any(text.startswith(m, start) for m in ("负责", "牵头")):
+        found.extend((n, "lead") for n in _elided_subject(previous_clause))
+    for _, end in _occurrences(text, lex.bys, lex.not_bys) if lex.by_chars.intersection(text) else ():
+        found.extend((n, "lead") for n in _names(text, end, need_predicate=True))
+    pos, tries = text.find("各", start + 1), 0
+    while pos != -1 and tries < _MAX_CUES:
+        tries += 1
+        # Cheap test first: a modal must follow within reach of a short list of names.
+        window = text[pos : pos + _MODAL_WINDOW]
+        if any(m in window for m in lex.modals):
+            found.extend((n, "lead") for n in _names(text, pos, need_predicate=True, modal=True))
+        pos = text.find("各", pos + 1)
+    for _, end in _occurrences(text, lex.partners) if lex.partner_chars.intersection(text) else ():
+        found.extend((n, "co") for n in _names(text, end, need_predicate=False))
+    return found
+
+
+def _elided_subject(previous_clause: str) -> list[_Name]:
+    """…参加的创建平安工作领导小组,负责…: the clause before names the body after its last 的."""
+    cut = previous_clause.rfind("的")
+    if cut == -1:
+        return []
+    name = previous_clause[cut + 1 :].strip()
+    if _name_kind(name) != "agency":
+        return []
+    # Offsets are relative to the previous clause; the caller quotes the clause that states the duty.
+    return [_Name(0, 0, name, True)]
+
+
+def find_inline_duties(joined: Joined, explicit: Iterable[Duty] = ()) -> list[Duty]:
+    """Inline actors of one measure's joined text, one duty per body, in order of first mention.
+
+    Bodies already named by a label (``explicit``) are not repeated, and the text of those labels is
+    not read again. A later, shorter mention of a body already found (领导小组 after 创建平安工作领导小组,
+    综治委 after 市综治委, 各县(市区)综治委 after 县(市区)综治委) is the same body.
+    """
+    explicit = list(explicit)
+    taken = [(d.start, d.end) for d in explicit]
+    known = [clean_name(d.as_written) for d in explicit]
+    folded = joined.folded
+    duties: list[Duty] = []
+    if not _lexicon().body_chars.intersection(folded):
+        return duties  # no character a body name can end with
+    previous = ""
+    for pos, end in _clauses(folded):
+        if not any(a < end and pos < b for a, b in taken):
+            clause = folded[pos:end]
+            lead = len(clause) - len(clause.lstrip(" "))
+            q_start, q_end = pos + lead, pos + len(clause.rstrip(" "))
+            for name, role in _clause_actors(clause, previous):
+                written = clean_name(joined.text[pos + name.start : pos + name.end]) if name.end else name.written
+                if name.written != folded[pos + name.start : pos + name.end]:
+                    written = name.written  # an expanded bare body is not in the text as such
+                if _same_body(written, known):
+                    continue
+                known.append(written)
+                duties.append(Duty(written, role, "inline", q_start, q_end))
+            previous = clause
+    return duties
+
+
+def _clauses(folded: str) -> list[tuple[int, int]]:
+    """Clause spans: text between , ; 。 ! ? : and line breaks — and, inside quotation marks, between 、,
+    because a quoted slogan lists clauses (“政府出资招聘、公安机关管理使用”)."""
+    spans, start, quoted = [], 0, False
+    for i, ch in enumerate(folded):
+        if ch == "“":
+            quoted = True
+        elif ch == "”":
+            quoted = False
+        elif ch in _CLAUSE_ENDS or (quoted and ch == "、"):
+            spans.append((start, i))
+            start = i + 1
+            if ch in "。\n":
+                quoted = False  # an unclosed quotation mark never runs past its sentence
+    spans.append((start, len(folded)))
+    return spans
+
+
+def _same_body(name: str, known: list[str]) -> bool:
+    for other in known:
+        if name == other or other.endswith(name):
+            return True
+        if name == "各" + other or other == "各" + name:
+            return True
+    return False
