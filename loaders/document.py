@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import os
 
-from loaders.agencies import resolve_agency
+from loaders.agencies import agency_category, resolve_agency
+from loaders.checks import find_date_conflicts
 from loaders.duties import Duty, find_column_duties, find_duties
 from loaders.errors import LoadError
 from loaders.formats import SUFFIXES as FORMAT_SUFFIXES
@@ -90,9 +91,11 @@ def parse_document(text: str, source: str = "<text>", doc_id: str | None = None)
     for measure in measures:
         for assignment in measure.assignments:
             assignment.agency = resolve_agency(assignment.as_written, meta.jurisdiction)
+            assignment.category = agency_category(assignment.agency)
     for outcome in reports:
         outcome.as_written = outcome.agency
         outcome.agency = resolve_agency(outcome.agency, meta.jurisdiction) if outcome.agency else None
+        outcome.category = agency_category(outcome.agency) if outcome.agency else None
         outcome.topics = find_topics(outcome.quote)  # read in Simplified, then quoted as written
         outcome.quote = _as_written(src, outcome.quote)
     return Document(
@@ -106,7 +109,7 @@ def parse_document(text: str, source: str = "<text>", doc_id: str | None = None)
         date=meta.date,
         measures=measures,
         reports=reports,
-        warnings=find_text_warnings(text),
+        warnings=find_text_warnings(text) + find_date_conflicts(src.text, meta.date, meta.doc_number),
     )
 
 

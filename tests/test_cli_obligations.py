@@ -85,3 +85,5 @@ def test_lint_flags_what_a_careful_reader_should_check(runner: CliRunner, seed_s
     findings = [(r["check"], r["where"], r["finding"]) for r in rows]
     assert any(c == "measure" and "四（三）" in w and "no lead" in f for c, w, f in findings)
     assert any(c == "document" and w.startswith("001_") and "truncated" in f for c, w, f in findings)
+    # 001 is dated 2003年6月15日 but cites the 2004 decision it implements
+    assert any(c == "document" and w.startswith("001_") and "cites a document of 2004" in f for c, w, f in findings)
