@@ -103,10 +103,15 @@ def targets(agency: str | None, due: int | None, topic: str | None, jurisdiction
     with open_store_or_fail(store_path) as store:
         place = place_or_none(store, jurisdiction)
         rows, notes = select_targets(store, agency, topic, place, due)
-    columns = (["id", "jurisdiction", "key", "metric", "target", "leads"] if fmt == "table" else
-               ["id", "jurisdiction", "key", "heading", "metric", "comparator", "value", "unit", "deadline",
-                "deadlineYear", "leads", "quote", "line", "title", "source"])
-    emit(rows, columns, fmt, notes=notes, meta={"agency": agency, "due": due, "topic": topic})
+    emit(rows, TARGET_COLUMNS["table" if fmt == "table" else "full"], fmt, notes=notes,
+         meta={"agency": agency, "due": due, "topic": topic})
+
+
+TARGET_COLUMNS = {
+    "table": ["id", "jurisdiction", "key", "metric", "target", "leads"],
+    "full": ["id", "jurisdiction", "key", "heading", "metric", "comparator", "value", "unit", "deadline",
+             "deadlineYear", "leads", "quote", "line", "title", "source"],
+}
 
 
 @click.command()
@@ -117,25 +122,37 @@ def targets(agency: str | None, due: int | None, topic: str | None, jurisdiction
 @store_option
 def outcomes(agency: str | None, topic: str | None, jurisdiction: str | None, fmt: str, store_path: str) -> None:
     """Results the reports claim: metric, value, period, and the agency credited."""
-    import queries
     from kg.output import emit
 
     with open_store_or_fail(store_path) as store:
         place = place_or_none(store, jurisdiction)
-        topic_hit = _topic_or_none(store, topic)
-        hits = _agencies_or_none(store, agency, place)
-        rows: list[dict] = []
-        for hit in hits or [None]:
-            rows.extend(queries.outcomes(store, hit.iri if hit else None, topic_hit.iri if topic_hit else None))
+        rows = select_outcomes(store, agency, topic, place)
+    emit(rows, OUTCOME_COLUMNS["table" if fmt == "table" else "full"], fmt,
+         notes=[f"{len(rows)} reported outcome(s)"])
+
+
+OUTCOME_COLUMNS = {
+    "table": ["jurisdiction", "agencyName", "period", "metric", "result"],
+    "full": ["jurisdiction", "agencyName", "asWritten", "period", "periodYear", "metric", "value", "unit", "quote",
+             "line", "title", "source"],
+}
+
+
+def select_outcomes(store: Any, agency: str | None, topic: str | None, place: Any) -> list[dict]:
+    """Outcome rows for the filters (agency and topic as typed, place resolved), one per outcome."""
+    import queries
+
+    topic_hit = _topic_or_none(store, topic)
+    hits = _agencies_or_none(store, agency, place)
+    rows: list[dict] = []
+    for hit in hits or [None]:
+        rows.extend(queries.outcomes(store, hit.iri if hit else None, topic_hit.iri if topic_hit else None))
     rows = _unique(rows, "o")
     if place is not None:
         rows = [r for r in rows if r.get("jurisdiction") == place.name]
     for row in rows:
         row["result"] = " ".join(x for x in (_number(row.get("value")), row.get("unit") or "") if x)
-    columns = (["jurisdiction", "agencyName", "period", "metric", "result"] if fmt == "table" else
-               ["jurisdiction", "agencyName", "asWritten", "period", "periodYear", "metric", "value", "unit",
-                "quote", "line", "title", "source"])
-    emit(rows, columns, fmt, notes=[f"{len(rows)} reported outcome(s)"])
+    return rows
 
 
 def track_rows(store: Any, topic: Any, place: Any) -> list[dict]:
@@ -185,12 +202,20 @@ def track(topic: str, jurisdiction: str | None, fmt: str, store_path: str) -> No
         place = place_or_none(store, jurisdiction)
         topic_hit = resolve_or_fail(resolve_topic, store, topic)
         rows = track_rows(store, topic_hit, place)
+    emit(rows, TRACK_COLUMNS["table" if fmt == "table" else "full"], fmt, notes=track_notes(rows, topic_hit, place),
+         meta={"topic": topic_hit.notation})
+
+
+TRACK_COLUMNS = {
+    "table": ["year", "jurisdiction", "kind", "who", "what", "targets"],
+    "full": ["year", "jurisdiction", "kind", "who", "partners", "what", "targets", "id", "source", "quote"],
+}
+
+
+def track_notes(rows: list[dict], topic: Any, place: Any) -> list[str]:
     n_ob = sum(r["kind"] == "obligation" for r in rows)
-    notes = [f"{topic_hit.label} ({topic_hit.en}){' in ' + place.name if place else ''}: "
-             f"{n_ob} obligation(s), {len(rows) - n_ob} reported outcome(s), oldest first"]
-    columns = (["year", "jurisdiction", "kind", "who", "what", "targets"] if fmt == "table" else
-               ["year", "jurisdiction", "kind", "who", "partners", "what", "targets", "id", "source", "quote"])
-    emit(rows, columns, fmt, notes=notes, meta={"topic": topic_hit.notation})
+    return [f"{topic.label} ({topic.en}){' in ' + place.name if place else ''}: "
+            f"{n_ob} obligation(s), {len(rows) - n_ob} reported outcome(s), oldest first"]
 
 
 def _short(name: str, place: str) -> str:
@@ -242,8 +267,16 @@ def compare(place_a: str, place_b: str, topic: str | None, fmt: str, store_path:
             raise UserError(f"{place_a} and {place_b} are the same place")
         topic_hit = _topic_or_none(store, topic)
         rows = compare_rows(store, places, topic_hit)
-    columns = ["topic"] + [f"{p.name}:{role}" for p in places for role in ("lead", "co")]
+    emit(rows, compare_columns(places), fmt, notes=compare_notes(rows, places, topic_hit),
+         meta={"places": [p.name for p in places]})
+
+
+def compare_columns(places: list[Any]) -> list[str]:
+    return ["topic"] + [f"{p.name}:{role}" for p in places for role in ("lead", "co")]
+
+
+def compare_notes(rows: list[dict], places: list[Any], topic: Any) -> list[str]:
     note = f"{places[0].name} vs {places[1].name}: {len(rows)} topic(s)"
-    if topic_hit:
-        note += f" under {topic_hit.label}"
-    emit(rows, columns, fmt, notes=[note], meta={"places": [p.name for p in places]})
+    if topic:
+        note += f" under {topic.label}"
+    return [note]
