@@ -31,6 +31,7 @@ from loaders.text import (
 from loaders.topics import find_topics
 
 TEXT_SUFFIXES = (".txt", ".md", ".text")
+MAX_BYTES = 50 * 10**6  # any file type; .docx and .html have their own, tighter checks inside
 SUFFIXES = TEXT_SUFFIXES + tuple(FORMAT_SUFFIXES)
 
 
@@ -47,6 +48,11 @@ def read(path: str | os.PathLike[str]) -> Document:
         raise LoadError(f"unsupported file type {suffix or '(no extension)'}: {name}")
     try:
         with open(name, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > MAX_BYTES:
+                # The largest real plans are well under 1 MB; parsing runs at ~20 µs a character, so a
+                # bigger file is an export gone wrong, not a plan, and would take many minutes and GBs.
+                raise LoadError(f"file too large ({size / 1e6:.0f} MB; the limit is {MAX_BYTES // 10**6} MB): {name}")
             raw = handle.read()
     except OSError as exc:
         raise LoadError(f"cannot read {name}: {exc.strerror or exc}") from exc

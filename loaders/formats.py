@@ -31,6 +31,7 @@ import codecs
 import logging
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from xml.etree import ElementTree
@@ -133,8 +134,9 @@ def _read_member(archive: zipfile.ZipFile, name: str) -> bytes:
         return archive.read(name)
     except KeyError:
         raise FormatError(f"not a .docx: no {name} in the archive") from None
-    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, ValueError) as err:
-        # RuntimeError: an encrypted member; NotImplementedError: an unknown compression method.
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, ValueError, zlib.error) as err:
+        # RuntimeError: an encrypted member; NotImplementedError: an unknown compression method;
+        # zlib.error: a damaged deflate stream.
         raise FormatError(f"damaged .docx: cannot inflate {name} ({err})") from None
 
 
@@ -143,7 +145,8 @@ def _main_part_name(archive: zipfile.ZipFile) -> str:
     # word/document.xml, but other writers need not.
     try:
         rels = _parse_part(archive.read("_rels/.rels"))
-    except (KeyError, FormatError, zipfile.BadZipFile):
+    except (KeyError, FormatError, zipfile.BadZipFile, zlib.error, EOFError, ValueError, RuntimeError):
+        # a damaged relationships part: fall back to the name Word always uses
         return "word/document.xml"
     for rel in rels:
         if rel.get("Type", "").endswith(_OFFICE_DOCUMENT) and rel.get("TargetMode") != "External":
@@ -249,13 +252,20 @@ def _pdf_text(path: Path) -> str:
 
 
 def _page_text(pdf, index: int) -> str:
-    page = pdf[index]
+    import pypdfium2
+
+    try:
+        page = pdf[index]
+    except pypdfium2.PdfiumError as err:  # the document opened, but this page object is damaged
+        raise FormatError(f"damaged PDF: cannot load page {index + 1} ({_pdfium_reason(err)})") from None
     try:
         textpage = page.get_textpage()
         try:
             return textpage.get_text_range()
         finally:
             textpage.close()
+    except pypdfium2.PdfiumError as err:
+        raise FormatError(f"damaged PDF: cannot read the text of page {index + 1} ({_pdfium_reason(err)})") from None
     finally:
         page.close()
 
@@ -365,6 +375,9 @@ def html_to_text(page: str) -> str:
         reason = str(err).splitlines()[0] if str(err).strip() else type(err).__name__
         raise FormatError(f"unreadable HTML page ({reason})") from None
     lines = _element_lines(found) if found is not None else []
+    if not lines:
+        # a title alone (a page of scripts, a redirect stub) is not a document
+        raise FormatError("no article text in the HTML page")
     title = _page_title(whole)
     # readability keeps the article body but usually not its <h1>: put the title back on top.
     if title and _squash_all(title) not in _squash_all("".join(lines[:3])):

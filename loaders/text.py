@@ -55,13 +55,47 @@ def decode_bytes(raw: bytes) -> tuple[str, list[str]]:
                 ) from exc
             break
     else:
-        if looks_binary(raw):
+        utf16 = _utf16_without_bom(raw)
+        if utf16 is not None:
+            text = utf16
+            warnings.append("read as UTF-16 without a byte-order mark")
+        elif looks_binary(raw):
             raise LoadError("binary file, not text")
-        text = _decode_without_bom(raw, warnings)
+        else:
+            text = _decode_without_bom(raw, warnings)
     text = normalise_text(text)
     if not text.strip():
         raise LoadError("no text in file")
     return text, warnings
+
+
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """Text saved as UTF-16 with no byte-order mark (Notepad's "Unicode" in some versions).
+
+    Tried only when the bytes hold NULs (UTF-8 and GB18030 text never does). Each byte order is decoded
+    and kept if nearly every character is what a Chinese plan is made of: CJK ideographs, CJK and
+    full-width punctuation, printable ASCII, line breaks. Random binary data decoded as UTF-16 is mostly
+    other scripts and private-use or control characters, so it is still refused as binary.
+    """
+    head = raw[:8192]
+    if len(raw) % 2 or b"\x00" not in head:
+        return None
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        sample = text[:4096]
+        plain = sum(1 for ch in sample if _is_plan_character(ch))
+        if sample and plain >= 0.95 * len(sample):
+            return text
+    return None
+
+
+def _is_plan_character(ch: str) -> bool:
+    code = ord(ch)
+    return (0x4E00 <= code <= 0x9FFF or 0x3000 <= code <= 0x303F or 0xFF00 <= code <= 0xFFEF
+            or 0x20 <= code < 0x7F or ch in "\n\r\t“”‘’—…·、")
 
 
 def looks_binary(raw: bytes) -> bool:
@@ -86,9 +120,48 @@ def _decode_without_bom(raw: bytes, warnings: list[str]) -> str:
         warnings.append(f"{bad} byte sequence(s) are not valid UTF-8; replaced by U+FFFD")
         return lenient
     try:
-        return raw.decode("gb18030")
-    except UnicodeDecodeError as exc:
-        raise LoadError("cannot decode: not UTF-8, UTF-16 or GB18030 text") from exc
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and reads_as_chinese(text):
+        return text
+    # GB18030 accepts almost any byte string, so a Big5 (Taiwan, Hong Kong) or Shift-JIS file also
+    # "decodes" — as nonsense. Big5 is tried when GB18030 does not read as Chinese.
+    try:
+        big5 = raw.decode("big5")
+    except UnicodeDecodeError:
+        big5 = None
+    if big5 is not None and reads_as_chinese(big5):
+        warnings.append("read as Big5")
+        return big5
+    if text is None:
+        raise LoadError("cannot decode: not UTF-8, UTF-16, GB18030 or Big5 text")
+    warnings.append("decoded as GB18030, but the text does not read as Chinese: the file may be in another "
+                    "encoding (Shift-JIS?); check the facts taken from it")
+    return text
+
+
+# The most frequent Chinese characters, Simplified and Traditional: in real Chinese prose about a third of
+# the ideographs are among them; in another encoding decoded as GB18030 almost none are.
+_COMMON = frozenset(
+    "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面"
+    "而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好"
+    "应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反明看原又么利比或但质气第向道命"
+    "此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求"
+    "老头基资边流路级少图山统接知较将组见计别手角期根论运农指几九区强放决西被干做必战先回则任取据处府研安全治综"
+    "這為個國們時來說產種後學經進著電裡現實兩體機當從業應開還與關線數問題黨員總設長頭資邊級圖統較將組見計別論運農"
+    "幾區強決戰則據處責單位協調監督檢查會議規劃實施辦"
+)
+
+
+def reads_as_chinese(text: str) -> bool:
+    """Whether decoded text reads as Chinese: enough of its ideographs are common ones. Short texts and
+    texts with few ideographs (numbers, Latin) pass, since there is nothing to judge."""
+    ideographs = [ch for ch in text[:20000] if "\u4e00" <= ch <= "\u9fff"]
+    if len(ideographs) < 50:
+        return True
+    common = sum(1 for ch in ideographs if ch in _COMMON)
+    return common >= 0.15 * len(ideographs)
 
 
 def normalise_text(text: str) -> str:
