@@ -43,36 +43,50 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--jobs", "-j", type=click.IntRange(min=1), metavar="N",
+              help="Worker processes reading files [default: the CPUs available]. Same store for any N.")
+@click.option("--from-jsonl", "from_jsonl", is_flag=True,
+              help="PATHS are `kg extract --format jsonl` outputs: load those records, parse nothing.")
+@click.option("--full", is_flag=True, help="Re-read every file, ignoring what the last build kept.")
 @store_option
-def build(paths: tuple[str, ...], store_path: str) -> None:
+def build(paths: tuple[str, ...], jobs: int | None, from_jsonl: bool, full: bool, store_path: str) -> None:
     """Read documents (files or folders) and write the graph store.
 
     The new graph replaces the old one in one step: a build that fails or is interrupted leaves the
     previous graph in place. A file that cannot be read is reported and the others still build; the exit
     status is then 1.
-    """
-    from kg.build import read_documents
-    from kg.store import StoreBusy, build_store
 
-    result = read_documents(paths)
-    for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    for error in result.errors:
-        click.echo(f"error: {error}", err=True)
-    if not result.documents:
-        raise UserError("no document could be read; the store was not changed")
+    \b
+    Rebuilds are incremental: files unchanged since the last build are not read again (nothing changed:
+    the graph stays as it is); a changed or deleted file's facts are replaced.
+    Scale-out: run `kg extract --format jsonl` anywhere (one document per line), then
+      kg build --from-jsonl part-*.jsonl
+    """
+    from kg.build import build_from_jsonl, build_from_paths, default_jobs
+    from kg.store import StoreBusy
+
     try:
-        summary = build_store(store_path, result.documents, errors=result.errors)
+        if from_jsonl:
+            report = build_from_jsonl(paths, store_path)
+        else:
+            report = build_from_paths(paths, store_path, jobs=jobs or default_jobs(), full=full)
     except StoreBusy as exc:
         raise UserError(str(exc)) from None
-    n_measures = sum(len(d.measures) for d in result.documents)
-    n_assign = sum(len(m.assignments) for d in result.documents for m in d.measures)
-    click.echo(
-        f"built {store_path}: {len(result.documents)} documents, {n_measures} measures, "
-        f"{n_assign} assignments, {summary.triples} triples"
-        + (f"; {len(result.errors)} file(s) could not be read" if result.errors else "")
-    )
-    if result.errors:
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for error in report.errors:
+        click.echo(f"error: {error}", err=True)
+    if not report.documents:
+        raise UserError("no document could be read; the store was not changed")
+    counts = (f"{report.documents} documents, {report.measures} measures, {report.assignments} assignments, "
+              f"{report.triples} triples")
+    failed = f"; {len(report.errors)} file(s) could not be read" if report.errors else ""
+    if report.mode == "unchanged":
+        click.echo(f"nothing changed in {store_path}: {counts}{failed}")
+    else:
+        how = "" if from_jsonl else f" ({report.mode}: read {report.parsed} file(s))"
+        click.echo(f"built {store_path}: {counts}{failed}{how}")
+    if report.errors:
         sys.exit(1)
 
 
@@ -80,24 +94,39 @@ def build(paths: tuple[str, ...], store_path: str) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["json", "jsonl"]), default="json", show_default=True,
               help="json: one object {\"documents\": [...]}; jsonl: one document per line, as it is read.")
-def extract(files: tuple[str, ...], fmt: str) -> None:
-    """Run the loaders only and print Document records (no store). Exit 1 if a file could not be read."""
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True, metavar="N",
+              help="Worker processes reading files; the output order is the same for any N.")
+def extract(files: tuple[str, ...], fmt: str, jobs: int) -> None:
+    """Run the loaders only and print Document records (no store). Exit 1 if a file could not be read.
+
+    With --format jsonl each document is printed (and flushed) as soon as it is read, so a folder of any
+    size streams with constant memory: `kg extract big/ --format jsonl | gzip > part.jsonl.gz`.
+    """
     import json
 
-    from kg.build import read_documents
+    from kg.build import iter_documents
 
-    result = read_documents(files)
-    for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    for error in result.errors:
-        click.echo(f"error: {error}", err=True)
-    docs = [d.to_dict() for d in result.documents]
-    if fmt == "jsonl":
-        for d in docs:
-            click.echo(json.dumps(d, ensure_ascii=False))
-    else:
+    failed = False
+    seen: set[str] = set()
+    docs: list[dict] = []
+    for path, doc, error in iter_documents(files, jobs):
+        if error or doc is None:
+            click.echo(f"error: {error}", err=True)
+            failed = True
+            continue
+        if doc.id in seen:
+            click.echo(f"warning: {path}: same content as a file already read; skipped", err=True)
+            continue
+        seen.add(doc.id)
+        for w in doc.warnings:
+            click.echo(f"warning: {path}: {w}", err=True)
+        if fmt == "jsonl":
+            click.echo(json.dumps(doc.to_dict(), ensure_ascii=False))  # echo flushes: the line is out now
+        else:
+            docs.append(doc.to_dict())
+    if fmt == "json":
         click.echo(json.dumps({"documents": docs}, ensure_ascii=False, indent=2))
-    if result.errors:
+    if failed:
         sys.exit(1)
 
 
@@ -128,26 +157,38 @@ def validate(store_path: str) -> None:
 @store_option
 def measures(agency: str, role: str | None, jurisdiction: str | None, fmt: str, store_path: str) -> None:
     """Which measures does an agency take part in (lead, co, guide, implement)?"""
-    import queries
     from kg.output import emit
-    from kg.resolve import describe_matches, resolve_agency
 
     with open_store_or_fail(store_path) as store:
         place = place_or_none(store, jurisdiction)
-        hits = resolve_or_fail(resolve_agency, store, agency, place)
-        rows: list[dict] = []
-        for hit in hits:
-            for row in queries.measures_by_agency(store, hit.iri, role):
-                rows.append({**row, "agencyName": hit.name})
-    notes = [n for n in [describe_matches(agency, hits)] if n]
+        rows, notes, hits = measure_rows(store, agency, role, place)
+    emit(rows, MEASURE_COLUMNS["table" if fmt == "table" else "full"], fmt, notes=notes,
+         meta={"agency": agency, "matched": [h.name for h in hits], "role": role})
+
+
+MEASURE_COLUMNS = {
+    "table": ["id", "jurisdiction", "key", "heading", "role", "basis"],
+    "full": ["id", "agencyName", "jurisdiction", "asWritten", "role", "basis", "key", "heading", "title", "source",
+             "line", "quote"],
+}
+
+
+def measure_rows(store: Any, typed: str, role: str | None, place: Any) -> tuple[list[dict], list[str], list]:
+    """The measures an agency (as typed, in ``place`` when given) takes part in, the notes, and the agencies
+    the name matched."""
+    import queries
+    from kg.resolve import describe_matches, resolve_agency
+
+    hits = resolve_or_fail(resolve_agency, store, typed, place)
+    rows: list[dict] = []
+    for hit in hits:
+        for row in queries.measures_by_agency(store, hit.iri, role):
+            rows.append({**row, "agencyName": hit.name})
+    notes = [n for n in [describe_matches(typed, hits)] if n]
     how = {"lead": "leads", "co": "is co-responsible for", "guide": "guides", "implement": "implements"}
     notes.append(f"{'、'.join(h.label for h in hits)} {how[role] if role else 'takes part in'} "
                  f"{len(rows)} measure(s)")
-    columns = (["id", "jurisdiction", "key", "heading", "role", "basis"] if fmt == "table" else
-               ["id", "agencyName", "jurisdiction", "asWritten", "role", "basis", "key", "heading", "title",
-                "source", "line", "quote"])
-    emit(rows, columns, fmt, notes=notes,
-         meta={"agency": agency, "matched": [h.name for h in hits], "role": role})
+    return rows, notes, hits
 
 
 @cli.command()
@@ -180,9 +221,13 @@ def overlap(agencies: tuple[str, ...], top: int | None, with_collective: bool, j
             emit(rows, columns, fmt, notes=notes, meta={"top": top})
             return
         rows, notes, meta = _pair_overlap(store, agencies[0], agencies[1], place)
-    columns = (["id", "jurisdiction", "key", "heading", "roleA", "roleB"] if fmt == "table" else
-               ["id", "jurisdiction", "key", "heading", "agencyA", "roleA", "agencyB", "roleB", "title", "source"])
-    emit(rows, columns, fmt, notes=notes, meta=meta)
+    emit(rows, OVERLAP_COLUMNS["table" if fmt == "table" else "full"], fmt, notes=notes, meta=meta)
+
+
+OVERLAP_COLUMNS = {
+    "table": ["id", "jurisdiction", "key", "heading", "roleA", "roleB"],
+    "full": ["id", "jurisdiction", "key", "heading", "agencyA", "roleA", "agencyB", "roleB", "title", "source"],
+}
 
 
 def _pair_overlap(store: Any, typed_a: str, typed_b: str, place: Any) -> tuple[list[dict], list[str], dict]:
@@ -260,15 +305,26 @@ def agencies(jurisdiction: str | None, fmt: str, store_path: str) -> None:
 @store_option
 def gaps(jurisdiction: str | None, fmt: str, store_path: str) -> None:
     """Which measures have no lead agency?"""
-    import queries
     from kg.output import emit
 
     with open_store_or_fail(store_path) as store:
         place = place_or_none(store, jurisdiction)
-        rows = queries.measures_without_lead(store, place.iri if place else None)
-    notes = [f"{len(rows)} measure(s) with no lead agency" + (f" in {place.name}" if place else "")]
-    emit(rows, ["id", "jurisdiction", "key", "heading", "assignments"] if fmt == "table" else
-         ["id", "jurisdiction", "key", "heading", "assignments", "title", "source"], fmt, notes=notes)
+        rows, notes = gap_rows(store, place)
+    emit(rows, GAP_COLUMNS["table" if fmt == "table" else "full"], fmt, notes=notes)
+
+
+GAP_COLUMNS = {
+    "table": ["id", "jurisdiction", "key", "heading", "assignments"],
+    "full": ["id", "jurisdiction", "key", "heading", "assignments", "title", "source"],
+}
+
+
+def gap_rows(store: Any, place: Any) -> tuple[list[dict], list[str]]:
+    """Measures no agency leads (in ``place`` when given) and the note that counts them."""
+    import queries
+
+    rows = queries.measures_without_lead(store, place.iri if place else None)
+    return rows, [f"{len(rows)} measure(s) with no lead agency" + (f" in {place.name}" if place else "")]
 
 
 @cli.command()
@@ -301,10 +357,16 @@ def show(measure_id: str, fmt: str, store_path: str) -> None:
 
 def _register_more_commands() -> None:
     # Commands live in a few modules (one concern each) so that this file stays the core.
+    from kg.cli_ask import ask
     from kg.cli_obligations import compare, outcomes, targets, track
     from kg.cli_profile import agency, lint
+    from kg.cli_views import plot, view
 
-    for command in (targets, outcomes, track, compare, agency, lint):
+    for command in (targets, outcomes, track, compare, agency, lint, view, plot, ask):
+        cli.add_command(command)
+    from kg.cli_export import COMMANDS as export_commands  # export, sparql, neo4j push|guide
+
+    for command in export_commands:
         cli.add_command(command)
 
 

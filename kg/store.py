@@ -4,7 +4,9 @@ Layout of a store directory (default ``./kg-store``)::
 
     .lock                 held (fcntl, exclusive) by the one build writing
     CURRENT               one line: the name of the live generation directory
-    gen-<UTC>-<pid>/      an Oxigraph (RocksDB) database, plus meta.json
+    gen-<UTC>-<pid>/      an Oxigraph (RocksDB) database, plus meta.json (and the files it was built
+                          from, for incremental builds: see kg.build) and results/ (rows kept by readers)
+    cache/                each file's N-Triples as last extracted (kg.build)
 
 Each document's triples are in its own named graph (``doc_graph_iri``), as the contract says,
 and the default graph holds their union as a *set*. Queries read that default graph instead of
@@ -14,7 +16,9 @@ COUNT and SUM (oxigraph issue #1919, fixed upstream by PR #1920 after 0.5). Mate
 union costs a second copy on disk and gives SPARQL's RDF-merge semantics.
 
 A build writes a new generation beside the live one and then replaces CURRENT
-atomically; that replace is the only commit point. Readers open the generation
+atomically; that replace is the only commit point. A full build bulk-loads it; an
+incremental one starts from a checkpoint of the live generation (hard links to its
+immutable sorted files) and replaces only the changed documents' graphs. Readers open the generation
 CURRENT names, read-only, so a build never writes under a reader. The previous
 generation is kept for readers that still have it open; older ones and
 half-built leftovers are removed by the next successful build.
@@ -28,9 +32,11 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import time
 import warnings
@@ -54,15 +60,31 @@ __all__ = [
     "DEFAULT_STORE",
     "IRI",
     "BuildSummary",
+    "DocumentPart",
     "Store",
     "StoreBusy",
     "StoreError",
     "StoreMissing",
     "build_store",
+    "commit_generation",
+    "document_part",
+    "document_parts",
+    "live_meta",
+    "locked",
     "open_store",
+    "write_meta",
 ]
 
 DEFAULT_STORE = Path("kg-store")
+RESULTS = "results"
+# A query that took longer than this has its rows kept beside the generation it ran on. A generation
+# never changes once live, so the kept rows stay exact for as long as the generation exists; a
+# new build starts a new generation with no kept rows.
+RESULT_CACHE_SECONDS = 0.02
+# A line in a query file where Store.select puts its bindings as a VALUES block (only where the
+# bound variables are mandatory, so joining there or at the end gives the same rows).
+BINDINGS_MARK = "# @bindings"
+_BINDINGS_LINE = re.compile(r"^[ \t]*" + re.escape(BINDINGS_MARK) + r"[ \t]*$", re.MULTILINE)
 CURRENT = "CURRENT"
 LOCK = ".lock"
 META = "meta.json"
@@ -176,7 +198,7 @@ class _NQuadsReader(io.RawIOBase):
 
     def __init__(self, chunks: Iterator[bytes]) -> None:
         self._chunks = chunks
-        self._pending = b""
+        self._pending = memoryview(b"")
 
     def readable(self) -> bool:
         return True
@@ -184,13 +206,34 @@ class _NQuadsReader(io.RawIOBase):
     def readinto(self, buffer: Any) -> int:
         while not self._pending:
             try:
-                self._pending = next(self._chunks)
+                self._pending = memoryview(next(self._chunks))
             except StopIteration:
                 return 0
         size = min(len(buffer), len(self._pending))
         buffer[:size] = self._pending[:size]
         self._pending = self._pending[size:]
         return size
+
+
+@dataclass(frozen=True)
+class DocumentPart:
+    """One document ready for the store: its meta.json entry and its N-Triples (sorted lines)."""
+
+    id: str
+    source: str
+    entry: dict[str, Any]  # the meta.json "documents" entry: id, source, title, kind, measures
+    ntriples: bytes
+
+
+def document_part(doc: Document) -> DocumentPart:
+    """Convert one Document (raises what kg.triples raises on a record it cannot convert)."""
+    from kg.triples import document_ntriples
+
+    return DocumentPart(doc.id, doc.source, document_entry(doc), document_ntriples(doc).encode("utf-8"))
+
+
+def document_entry(doc: Document) -> dict[str, Any]:
+    return {"id": doc.id, "source": doc.source, "title": doc.title, "kind": doc.kind, "measures": len(doc.measures)}
 
 
 @dataclass
@@ -200,36 +243,39 @@ class _BuildLog:
     quads: int = 0
 
 
-def _document_quads(documents: Iterable[Document], log: _BuildLog) -> Iterator[bytes]:
-    from kg.triples import document_ntriples
-
+def document_parts(documents: Iterable[Document], errors: list[str]) -> Iterator[DocumentPart]:
+    """Each document as a part, in order; a repeated id or a record that cannot be converted is appended
+    to ``errors`` and skipped (one bad document never stops a build)."""
     seen: set[str] = set()
     for doc in documents:
         if doc.id in seen:
-            log.errors.append(f"{doc.source}: same content as a document already built (id {doc.id}); skipped")
+            errors.append(f"{doc.source}: same content as a document already built (id {doc.id}); skipped")
             continue
         try:
-            ntriples = document_ntriples(doc)
+            part = document_part(doc)
         except Exception as exc:  # one bad document never stops a build; it is reported
-            log.errors.append(f"{doc.source}: cannot convert to RDF: {exc}")
+            errors.append(f"{doc.source}: cannot convert to RDF: {exc}")
             continue
         seen.add(doc.id)
-        graph = f" <{doc_graph_iri(doc.id)}> .\n"
-        lines = ntriples.splitlines()
-        # Each N-Triples line ends in " ."; insert the graph name before it. The plain line
-        # goes to the default graph, which the store keeps as a set: the union for queries.
-        yield "".join(line[:-2] + graph for line in lines).encode("utf-8")
-        yield ntriples.encode("utf-8")
-        log.quads += len(lines)
-        log.documents.append(
-            {
-                "id": doc.id,
-                "source": doc.source,
-                "title": doc.title,
-                "kind": doc.kind,
-                "measures": len(doc.measures),
-            }
-        )
+        yield part
+
+
+def _named(part: DocumentPart) -> bytes:
+    # Each N-Triples line ends in " ."; the graph name goes before it.
+    graph = f" <{doc_graph_iri(part.id)}> .\n".encode()
+    lines = part.ntriples.splitlines()
+    return b"".join(line[:-2] + graph for line in lines)
+
+
+def _part_quads(parts: Iterable[DocumentPart], log: _BuildLog, record: bool) -> Iterator[bytes]:
+    for part in parts:
+        # The named-graph copy, then the plain lines for the default graph, which the store
+        # keeps as a set: the union queries read.
+        yield _named(part)
+        yield part.ntriples
+        log.quads += part.ntriples.count(b"\n")
+        if record:
+            log.documents.append(part.entry)
 
 
 def _count(results: Any) -> int:
@@ -249,36 +295,146 @@ def _load_vocabularies(db: pyoxigraph.Store) -> None:
         db.load(data, format=RdfFormat.TURTLE, to_graph=graph)
 
 
-def _write_generation(gen: Path, documents: Iterable[Document], log: _BuildLog) -> int:
-    """Write the database and meta.json of one generation; return its distinct triple count."""
+def _remove_documents(db: pyoxigraph.Store, ids: Iterable[str]) -> int:
+    """Clear each document's graph and drop from the union the triples no other graph still has.
+    Returns how many quads the document graphs held."""
+    from pyoxigraph import DefaultGraph, NamedNode, Quad
+
+    removed = 0
+    default = DefaultGraph()
+    for doc_id in ids:
+        graph = NamedNode(doc_graph_iri(doc_id))
+        triples = [(q.subject, q.predicate, q.object) for q in db.quads_for_pattern(None, None, None, graph)]
+        db.clear_graph(graph)
+        removed += len(triples)
+        for s, p, o in triples:
+            elsewhere = any(not isinstance(q.graph_name, DefaultGraph) for q in db.quads_for_pattern(s, p, o, None))
+            if not elsewhere:
+                db.remove(Quad(s, p, o, default))
+    return removed
+
+
+def _write_generation(
+    gen: Path,
+    parts: Iterable[DocumentPart],
+    log: _BuildLog,
+    base: Path | None = None,
+    remove: Iterable[str] = (),
+    extra: dict[str, Any] | None = None,
+) -> int:
+    """Write the database and meta.json of one generation; return its distinct triple count.
+
+    Without ``base`` the generation is bulk-loaded from ``parts``. With ``base`` (a finished
+    generation) it starts as a checkpoint of it (hard links to its immutable sorted files, so
+    nearly free), loses the graphs of the ``remove`` ids and gains ``parts``: the cost is that of
+    the documents that changed, not of the corpus. Either way the base is never written.
+    """
     from pyoxigraph import RdfFormat
     from pyoxigraph import Store as OxStore
 
+    quads_before = 0
+    if base is not None:
+        gen.rmdir()  # the checkpoint creates the directory itself
+        OxStore.read_only(str(base)).backup(str(gen))
+        quads_before = int(json.loads((base / META).read_text(encoding="utf-8")).get("quads", 0))
     db = OxStore(str(gen))
     try:
-        db.bulk_load(_NQuadsReader(_document_quads(documents, log)), format=RdfFormat.N_QUADS)
-        _load_vocabularies(db)
+        record = extra is None or "documents" not in extra
+        if base is None:
+            db.bulk_load(_NQuadsReader(_part_quads(parts, log, record)), format=RdfFormat.N_QUADS)
+            _load_vocabularies(db)
+        else:
+            quads_before -= _remove_documents(db, remove)
+            for part in parts:
+                db.load(b"".join(_part_quads([part], log, record)), format=RdfFormat.N_QUADS)
         db.flush()
-        db.optimize()
+        if base is None:
+            db.optimize()
         triples = _count(db.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
     finally:
         del db  # closes RocksDB before any reader opens the generation
-    meta = {
+    meta: dict[str, Any] = {
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "tool": "pingan-kg",
         "version": __version__,
         "generation": gen.name,
         "documents": log.documents,
         "triples": triples,
-        "quads": log.quads,
+        "quads": log.quads + quads_before,
         "errors": log.errors,
+        **(extra or {}),
     }
-    with open(gen / META, "w", encoding="utf-8") as handle:
-        json.dump(meta, handle, ensure_ascii=False, indent=2)
+    write_meta(gen, meta)
+    return triples
+
+
+def write_meta(gen: Path, meta: dict[str, Any]) -> None:
+    """Write (or rewrite) a generation's meta.json atomically."""
+    tmp = gen / (META + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as handle:
+        json.dump(meta, handle, ensure_ascii=False, indent=1)
         handle.write("\n")
         handle.flush()
         os.fsync(handle.fileno())
-    return triples
+    os.replace(tmp, gen / META)
+
+
+def _prepare(path: str | os.PathLike[str]) -> Path:
+    store_dir = Path(path)
+    if store_dir.exists() and not store_dir.is_dir():
+        raise StoreError(f"{store_dir} is a file, not a store folder")
+    store_dir.mkdir(parents=True, exist_ok=True)
+    return store_dir
+
+
+@contextlib.contextmanager
+def locked(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """Hold the store's build lock (StoreBusy when another build has it); yields the store folder."""
+    store_dir = _prepare(path)
+    with _exclusive_lock(store_dir):
+        yield store_dir
+
+
+def live_meta(store_dir: Path) -> dict[str, Any] | None:
+    """meta.json of the live generation, or None when there is none (or it is unreadable)."""
+    generation = _live_generation(store_dir)
+    if generation is None:
+        return None
+    try:
+        return json.loads((store_dir / generation / META).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def commit_generation(
+    store_dir: Path,
+    parts: Iterable[DocumentPart],
+    errors: Iterable[str] = (),
+    *,
+    incremental: bool = False,
+    remove: Iterable[str] = (),
+    extra: dict[str, Any] | None = None,
+) -> BuildSummary:
+    """Write a new generation and make it live; the caller holds the lock (``locked``).
+
+    ``incremental`` starts from the live generation (see ``_write_generation``); ``extra`` keys
+    go into meta.json, and an ``extra["documents"]`` list replaces the one made from ``parts``.
+    """
+    previous = _live_generation(store_dir)
+    gen = _new_generation_dir(store_dir)
+    # A list is used as is: a parts generator may still append conversion errors to it.
+    log = _BuildLog(errors=errors if isinstance(errors, list) else list(errors))
+    base = store_dir / previous if incremental and previous else None
+    try:
+        triples = _write_generation(gen, parts, log, base, remove, extra)
+    except BaseException:
+        # Never live, so nobody reads it; a killed process leaves it for the next build.
+        shutil.rmtree(gen, ignore_errors=True)
+        raise
+    _switch_current(store_dir, gen.name)
+    _remove_stale_generations(store_dir, keep={gen.name} | ({previous} if previous else set()))
+    documents = extra["documents"] if extra and "documents" in extra else log.documents
+    return BuildSummary(store_dir, gen.name, len(documents), triples, log.quads, log.errors)
 
 
 def build_store(
@@ -292,23 +448,10 @@ def build_store(
     are recorded in meta.json with the documents this build had to skip.
     Raises StoreBusy when another build holds the store.
     """
-    store_dir = Path(path)
-    if store_dir.exists() and not store_dir.is_dir():
-        raise StoreError(f"{store_dir} is a file, not a store folder")
-    store_dir.mkdir(parents=True, exist_ok=True)
-    with _exclusive_lock(store_dir):
-        previous = _live_generation(store_dir)
-        gen = _new_generation_dir(store_dir)
+    with locked(path) as store_dir:
         log = _BuildLog(errors=list(errors))
-        try:
-            triples = _write_generation(gen, documents, log)
-        except BaseException:
-            # Never live, so nobody reads it; a killed process leaves it for the next build.
-            shutil.rmtree(gen, ignore_errors=True)
-            raise
-        _switch_current(store_dir, gen.name)
-        _remove_stale_generations(store_dir, keep={gen.name} | ({previous} if previous else set()))
-    return BuildSummary(store_dir, gen.name, len(log.documents), triples, log.quads, log.errors)
+        # The conversion errors are appended to the same list the generation records.
+        return commit_generation(store_dir, document_parts(documents, log.errors), log.errors)
 
 
 # ---------------------------------------------------------------------------- read
@@ -368,6 +511,11 @@ def _to_python(term: Any) -> Value:
     return str(term)  # quoted triples (RDF-star) have no plain Python form
 
 
+def _result_key(sparql: str, bindings: dict[str, Value | IRI]) -> str:
+    text = sparql + "\0" + repr(sorted((k, type(v).__name__, v) for k, v in bindings.items()))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
 class Store:
     """A read-only view of the live generation. Use as a context manager or call close()."""
 
@@ -402,9 +550,29 @@ class Store:
         bound variable must be projected (``SELECT ?name ?measure …``); ValueError says so.
         The pa:, id:, skos:, dct:, … prefixes are predeclared.
         """
+        bindings = bindings or {}
+        key = _result_key(sparql, bindings)
+        rows = self._cached_rows(key)
+        if rows is not None:
+            return rows
+        started = time.perf_counter()
+        rows = self._evaluate(sparql, bindings)
+        if time.perf_counter() - started > RESULT_CACHE_SECONDS:
+            self._cache_rows(key, rows)
+        return rows
+
+    def _evaluate(self, sparql: str, bindings: dict[str, Value | IRI]) -> list[dict[str, Value]]:
         from pyoxigraph import QuerySolutions, Variable
 
-        substitutions = {Variable(name): _to_term(value) for name, value in (bindings or {}).items()}
+        if bindings and _BINDINGS_LINE.search(sparql):
+            # The query says where its parameters join (see BINDINGS_MARK): a VALUES block there lets
+            # the optimiser start from them instead of joining them to the whole answer at the end.
+            # One VALUES per variable: pyoxigraph 0.5 did not finish a two-variable VALUES row joined
+            # with the query's own VALUES table on one of them.
+            values = " ".join(f"VALUES ?{name} {{ {_to_term(value)} }}" for name, value in bindings.items())
+            sparql, substitutions = _BINDINGS_LINE.sub(lambda _: values, sparql, count=1), {}
+        else:
+            substitutions = {Variable(name): _to_term(value) for name, value in bindings.items()}
         try:
             results = self._store.query(
                 sparql,
@@ -419,6 +587,28 @@ class Store:
             raise ValueError("select() runs SELECT queries only")
         names = [v.value for v in results.variables]
         return [{name: _to_python(solution[name]) for name in names} for solution in results]
+
+    def _cached_rows(self, key: str) -> list[dict[str, Value]] | None:
+        try:
+            # JSON, not pickle: a store folder may be shared, and loading a pickle runs code
+            with open(self.path / self.generation / RESULTS / f"{key}.json", encoding="utf-8") as handle:
+                rows = json.load(handle)
+        except (OSError, ValueError):
+            return None
+        return rows if isinstance(rows, list) else None
+
+    def _cache_rows(self, key: str, rows: list[dict[str, Value]]) -> None:
+        # Best effort: a reader without write access to the store simply does not cache.
+        folder = self.path / self.generation / RESULTS
+        tmp = folder / f".{key}.{os.getpid()}.tmp"
+        try:
+            folder.mkdir(exist_ok=True)
+            with open(tmp, "w", encoding="utf-8") as handle:
+                json.dump(rows, handle, ensure_ascii=False)
+            os.replace(tmp, folder / f"{key}.json")
+        except OSError:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
 
     def triples(self) -> Iterator[Any]:
         """Every triple of the union (the default graph) as pyoxigraph quads, streamed."""

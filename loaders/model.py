@@ -86,3 +86,26 @@ class Document:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Document:
+        """The inverse of :meth:`to_dict` (``kg extract --format jsonl`` lines back to records); keys this
+        version does not know are ignored, so newer output still loads."""
+
+        def pick(kind: type, values: dict) -> dict:
+            return {k: v for k, v in values.items() if k in kind.__dataclass_fields__}
+
+        def measure(m: dict) -> Measure:
+            return Measure(**{
+                **pick(Measure, m),
+                "assignments": [Assignment(**pick(Assignment, a)) for a in m.get("assignments", [])],
+                "targets": [Target(**pick(Target, t)) for t in m.get("targets", [])],
+                "topics": list(m.get("topics", [])),
+            })
+
+        return cls(**{
+            **pick(cls, data),
+            "measures": [measure(m) for m in data.get("measures", [])],
+            "reports": [Outcome(**pick(Outcome, o)) for o in data.get("reports", [])],
+            "warnings": list(data.get("warnings", [])),
+        })

@@ -1,0 +1,172 @@
+"""Parallel and incremental builds: the same graph whatever the number of workers, and a rebuild that reads
+only what changed yet equals a build from scratch."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from seedpaths import SEEDS
+
+import kg.build
+import queries
+from kg.build import build_from_paths
+from kg.resolve import NotFound, resolve_agency
+from kg.store import open_store
+
+HOHHOT = "000_e915c20add5d7ca5.txt"
+LIAOCHENG = "001_7701b9b31e01afc5.txt"
+# A 责任单位 block of the Hohhot plan that spans two lines (the first measure, 二（一）).
+BLOCK_LINE = "（责任单位：市委维稳办、市委防范办、市公安局、市民委、"
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "plans"
+    shutil.copytree(SEEDS, folder)
+    for path in folder.iterdir():
+        path.chmod(0o644)  # the seeds are read-only; these copies get edited
+    return folder
+
+
+def graph_lines(store_path: Path) -> set[bytes]:
+    """The store's document graphs as a set of N-Quads lines (no blank nodes, so equal sets are
+    isomorphic graphs)."""
+    with open_store(store_path) as store:
+        return set(store.dump_nquads().splitlines())
+
+
+def union_lines(store_path: Path) -> set[str]:
+    with open_store(store_path) as store:
+        return {str(q.subject) + str(q.predicate) + str(q.object) for q in store.triples()}
+
+
+def fresh_build(corpus: Path, tmp_path: Path, name: str) -> Path:
+    store = tmp_path / name
+    build_from_paths([corpus], store, jobs=1, full=True)
+    return store
+
+
+def measures_of(store_path: Path, typed: str, place: str = "呼和浩特市") -> list[tuple[str, str]]:
+    """(numbering key, role) of each measure the agency takes part in (ids change with the file's bytes)."""
+    with open_store(store_path) as store:
+        (hit,) = [h for h in resolve_agency(store, typed) if h.jurisdiction == place]
+        return [(r["key"], r["role"]) for r in queries.measures_by_agency(store, hit.iri)]
+
+
+def test_two_workers_build_the_same_store_as_one(corpus: Path, tmp_path: Path) -> None:
+    one = build_from_paths([corpus], tmp_path / "one", jobs=1)
+    two = build_from_paths([corpus], tmp_path / "two", jobs=2)
+    assert graph_lines(tmp_path / "one") == graph_lines(tmp_path / "two")
+    assert union_lines(tmp_path / "one") == union_lines(tmp_path / "two")
+    with open_store(tmp_path / "one") as a, open_store(tmp_path / "two") as b:
+        assert a.meta["documents"] == b.meta["documents"]  # same order too
+    assert (one.documents, one.measures, one.triples) == (two.documents, two.measures, two.triples) == (5, 139,
+                                                                                                       one.triples)
+
+
+def test_an_unchanged_rebuild_reads_nothing_and_keeps_the_graph(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = tmp_path / "s"
+    first = build_from_paths([corpus], store, jobs=1)
+    calls: list[Path] = []
+    real = kg.build._read_one
+    monkeypatch.setattr(kg.build, "_read_one", lambda path: (calls.append(path), real(path))[1])
+    again = build_from_paths([corpus], store, jobs=1)
+    assert again.mode == "unchanged" and again.parsed == 0 and calls == []
+    assert again.generation == first.generation
+    assert (again.documents, again.measures, again.triples) == (first.documents, first.measures, first.triples)
+    # A touched file (new mtime, same bytes) is hashed, not parsed, and still changes nothing.
+    (corpus / HOHHOT).touch()
+    touched = build_from_paths([corpus], store, jobs=1)
+    assert touched.mode == "unchanged" and calls == []
+
+
+def test_a_changed_file_replaces_its_facts(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = tmp_path / "s"
+    build_from_paths([corpus], store, jobs=1)
+    before = measures_of(store, "市民委")
+    police_before = measures_of(store, "市公安局")
+    path = corpus / HOHHOT
+    text = path.read_text(encoding="utf-8")
+    assert text.count(BLOCK_LINE) == 1
+    path.write_text(text.replace(BLOCK_LINE, "（责任单位：市委维稳办、市委防范办、市公安局、"), encoding="utf-8")
+
+    calls: list[Path] = []
+    real = kg.build._read_one
+    monkeypatch.setattr(kg.build, "_read_one", lambda p: (calls.append(p), real(p))[1])
+    report = build_from_paths([corpus], store, jobs=1)
+    assert report.mode == "incremental" and calls == [path]
+
+    # 市民委 was named in that one block only: it is gone from the answers, not left behind
+    assert len(before) == 1
+    with pytest.raises(NotFound):
+        measures_of(store, "市民委")
+    assert measures_of(store, "市公安局") == police_before  # not doubled, not lost
+    scratch = fresh_build(corpus, tmp_path, "scratch")
+    assert graph_lines(store) == graph_lines(scratch)
+    assert union_lines(store) == union_lines(scratch)
+    with open_store(store) as a, open_store(scratch) as b:
+        assert a.meta["triples"] == b.meta["triples"] and a.meta["quads"] == b.meta["quads"]
+        assert a.meta["documents"] == b.meta["documents"]
+
+
+def test_a_deleted_file_takes_its_facts_along(corpus: Path, tmp_path: Path) -> None:
+    store = tmp_path / "s"
+    build_from_paths([corpus], store, jobs=1)
+    (corpus / LIAOCHENG).unlink()
+    report = build_from_paths([corpus], store, jobs=1)
+    assert report.mode == "incremental" and report.parsed == 0 and report.documents == 4
+    with open_store(store) as s:
+        assert not [a for a in resolve_agency(s, "市公安局") if a.jurisdiction == "聊城市"]
+    assert graph_lines(store) == graph_lines(fresh_build(corpus, tmp_path, "scratch"))
+    assert union_lines(store) == union_lines(tmp_path / "scratch")
+
+
+def test_an_added_file_and_a_changed_loader_rebuild_correctly(corpus: Path, tmp_path: Path) -> None:
+    store = tmp_path / "s"
+    (corpus / LIAOCHENG).rename(tmp_path / LIAOCHENG)
+    build_from_paths([corpus], store, jobs=1)
+    shutil.copy(tmp_path / LIAOCHENG, corpus / LIAOCHENG)
+    added = build_from_paths([corpus], store, jobs=1)
+    assert added.parsed == 1 and added.mode in ("incremental", "full")
+    assert graph_lines(store) == graph_lines(fresh_build(corpus, tmp_path, "scratch"))
+
+
+def test_other_loader_code_invalidates_what_was_kept(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = tmp_path / "s"
+    build_from_paths([corpus], store, jobs=1)
+    monkeypatch.setattr(kg.build, "code_fingerprint", lambda: "another-version")
+    report = build_from_paths([corpus], store, jobs=1)
+    assert report.mode == "full" and report.parsed == 5
+
+
+def test_cli_says_nothing_changed(runner, corpus: Path, tmp_path: Path) -> None:
+    from kg.cli import cli
+
+    store = str(tmp_path / "s")
+    first = runner.invoke(cli, ["build", str(corpus), "--store", store, "--jobs", "1"])
+    assert first.exit_code == 0, first.output
+    assert "built" in first.output and "5 documents, 139 measures" in first.output
+    second = runner.invoke(cli, ["build", str(corpus), "--store", store, "--jobs", "1"])
+    assert second.exit_code == 0 and second.stdout.startswith("nothing changed")
+
+
+def test_the_benchmark_corpus_is_read_as_generated(tmp_path: Path) -> None:
+    """The smoke test of benchmarks/: a small synthetic corpus, the same bytes from the same seed, every
+    generated measure found, and a two-worker build of it."""
+    from benchmarks.make_corpus import write_corpus
+
+    files = write_corpus(tmp_path / "a", 150, seed=3)
+    again = write_corpus(tmp_path / "b", 150, seed=3)
+    assert [f.read_bytes() for f in files] == [f.read_bytes() for f in again]
+    report = build_from_paths([tmp_path / "a"], tmp_path / "store", jobs=2)
+    assert report.measures == 150 and not report.errors
+    assert report.assignments > 150  # every plan names its responsible units
+    with open_store(tmp_path / "store") as store:
+        places = {r["name"] for r in queries.jurisdiction_index(store)}
+    assert len(places) >= 3
