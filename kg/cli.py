@@ -48,8 +48,11 @@ def cli() -> None:
 @click.option("--from-jsonl", "from_jsonl", is_flag=True,
               help="PATHS are `kg extract --format jsonl` outputs: load those records, parse nothing.")
 @click.option("--full", is_flag=True, help="Re-read every file, ignoring what the last build kept.")
+@click.option("--aliases", "alias_files", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
+              help="Extra agency aliases (format of loaders/data/aliases.tsv); repeatable, later files win.")
 @store_option
-def build(paths: tuple[str, ...], jobs: int | None, from_jsonl: bool, full: bool, store_path: str) -> None:
+def build(paths: tuple[str, ...], jobs: int | None, from_jsonl: bool, full: bool, alias_files: tuple[str, ...],
+          store_path: str) -> None:
     """Read documents (files or folders) and write the graph store.
 
     The new graph replaces the old one in one step: a build that fails or is interrupted leaves the
@@ -64,6 +67,10 @@ def build(paths: tuple[str, ...], jobs: int | None, from_jsonl: bool, full: bool
     """
     from kg.build import build_from_jsonl, build_from_paths, default_jobs
     from kg.store import StoreBusy
+
+    if alias_files:
+        _register_aliases(alias_files)
+        full = True  # names resolve differently now: what the last build kept may be wrong
 
     try:
         if from_jsonl:
@@ -96,7 +103,9 @@ def build(paths: tuple[str, ...], jobs: int | None, from_jsonl: bool, full: bool
               help="json: one object {\"documents\": [...]}; jsonl: one document per line, as it is read.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True, metavar="N",
               help="Worker processes reading files; the output order is the same for any N.")
-def extract(files: tuple[str, ...], fmt: str, jobs: int) -> None:
+@click.option("--aliases", "alias_files", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
+              help="Extra agency aliases (format of loaders/data/aliases.tsv); repeatable, later files win.")
+def extract(files: tuple[str, ...], fmt: str, jobs: int, alias_files: tuple[str, ...]) -> None:
     """Run the loaders only and print Document records (no store). Exit 1 if a file could not be read.
 
     With --format jsonl each document is printed (and flushed) as soon as it is read, so a folder of any
@@ -105,6 +114,8 @@ def extract(files: tuple[str, ...], fmt: str, jobs: int) -> None:
     import json
 
     from kg.build import iter_documents
+
+    _register_aliases(alias_files)
 
     failed = False
     seen: set[str] = set()
@@ -353,6 +364,20 @@ def show(measure_id: str, fmt: str, store_path: str) -> None:
     click.echo(m["text"])
     click.echo("")
     emit(rows, columns, fmt, notes=[f"{len(rows)} agencies"])
+
+
+def _register_aliases(alias_files: tuple[str, ...]) -> None:
+    """Make user alias files part of agency resolution for this run; a bad file is a one-line error."""
+    if not alias_files:
+        return
+    from loaders import LoadError
+    from loaders.agencies import register_alias_file
+
+    for path in alias_files:
+        try:
+            register_alias_file(path)
+        except LoadError as exc:
+            raise UserError(f"--aliases {path}: {exc}") from None
 
 
 def _register_more_commands() -> None:

@@ -87,3 +87,32 @@ def test_lint_flags_what_a_careful_reader_should_check(runner: CliRunner, seed_s
     assert any(c == "document" and w.startswith("001_") and "truncated" in f for c, w, f in findings)
     # 001 is dated 2003年6月15日 but cites the 2004 decision it implements
     assert any(c == "document" and w.startswith("001_") and "cites a document of 2004" in f for c, w, f in findings)
+
+
+def test_agency_profile_joins_the_2014_duties_and_the_2023_results(runner: CliRunner, seed_store: Path) -> None:
+    p = run_json(runner, seed_store, "agency", "呼和浩特市公安局")
+    assert "呼市公安局" in p["writtenAs"] and p["category"] == "公安"
+    assert p["roles"]["lead"] == 6  # from the 2014 plan
+    assert any(o["metric"].startswith("电信网络诈骗案件") and o["value"] == 5.1 for o in p["outcomes"])  # 2023 report
+
+
+def test_a_user_alias_file_merges_names(runner: CliRunner, tmp_path: Path) -> None:
+    from seedpaths import SEEDS
+
+    from loaders.agencies import clear_alias_files
+
+    aliases = tmp_path / "aliases.tsv"
+    aliases.write_text("{place}食品药品监管局\t{place}市场监督管理局\n", encoding="utf-8")
+    store = tmp_path / "s"
+    try:
+        result = runner.invoke(cli, ["build", str(SEEDS / "000_e915c20add5d7ca5.txt"), "--aliases", str(aliases),
+                                     "--store", str(store)])
+        assert result.exit_code == 0, result.output
+    finally:
+        clear_alias_files()  # the CLI registers for its process; the tests share one
+    names = {r["name"] for r in run_json(runner, store, "agencies")["rows"]}
+    assert "呼和浩特市市场监督管理局" in names and "呼和浩特市食品药品监管局" not in names
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("only-one-column\n", encoding="utf-8")
+    result = runner.invoke(cli, ["build", str(SEEDS), "--aliases", str(bad), "--store", str(store)])
+    assert result.exit_code != 0 and "bad.tsv" in result.output and "Traceback" not in result.output
