@@ -22,7 +22,8 @@ def render(ledger: dict, seconds: int | None) -> str:
     by_area: dict[str, list[dict]] = defaultdict(list)
     for row in ledger["rows"]:
         by_area[row["area"]].append(row)
-    status = "all passed (known bugs as strict xfails)" if ledger["exitstatus"] == 0 else (
+    known = sum(r["runs"] for r in ledger["rows"] if r["area"].startswith("known bugs"))
+    status = f"all passed, {known} known bug(s) as strict xfails" if ledger["exitstatus"] == 0 else (
         f"pytest exit status {ledger['exitstatus']}: SOME TESTS FAILED")
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     took = f", {seconds // 60} min {seconds % 60} s" if seconds is not None else ""
