@@ -303,3 +303,25 @@ def _is_range(compact: str, start: int, end: int) -> bool:
 def tidy(value: float) -> int | float:
     """An int when whole (100.0 → 100), else the float rounded to 6 places."""
     return int(value) if float(value).is_integer() else round(value, 6)
+
+
+_NOUN_CHAR = re.compile(f"(?![〇零一二两三四五六七八九十百千万亿点])[{CJK}]")
+
+
+def is_noun(phrase: str) -> bool:
+    """At least two CJK characters that are not numerals: "五个" alone measures nothing."""
+    first = _NOUN_CHAR.search(phrase)
+    return first is not None and _NOUN_CHAR.search(phrase, first.end()) is not None
+
+
+def trim_phrase(phrase: str, leading: re.Pattern[str], trailing: re.Pattern[str], leading_only: bool = False) -> str:
+    """A metric noun phrase with leading verbs (and, unless ``leading_only``, trailing words) trimmed."""
+    # A clause cut inside quotation marks leaves a dangling mark at one end.
+    phrase = phrase.lstrip("”").rstrip("“")
+    previous = None
+    while previous != phrase:
+        previous = phrase
+        phrase = leading.sub("", phrase)
+        if not leading_only:
+            phrase = trailing.sub("", phrase)
+    return phrase.lstrip("的") if leading_only else phrase

@@ -26,10 +26,12 @@ from loaders.numbers import (
     CompactText,
     QuantityGrammar,
     alternation,
+    is_noun,
     parse_number,
     scan_clause_end,
     scan_clause_start,
     tidy,
+    trim_phrase,
 )
 
 __all__ = ["find_outcomes"]
@@ -38,7 +40,6 @@ __all__ = ["find_outcomes"]
 # ("推动88名派出所所长、876名社区民警…"), so each figure gets its own clause.
 _CLAUSE = ",;:!?。、"
 _SHORT_OWNER = 3  # characters an unplaced owner may have before an unambiguous suffix (内蒙古警院)
-_NOUN_CHAR = re.compile(f"(?![〇零一二两三四五六七八九十百千万亿点])[{CJK}]")
 
 
 @dataclass(frozen=True)
@@ -377,23 +378,11 @@ def _metric(compact: str, lex: _Lexicon, figure: _Figure, clause_start: int, cla
     after = _clean(compact[figure.end : clause_end], lex, leading_only=True)
     if figure.kind == "consecutive":
         return before + after
-    if figure.kind == "ranking" and not _is_noun(before):
+    if figure.kind == "ranking" and not is_noun(before):
         return figure.scope + lex.ranking_suffix
-    return before if _is_noun(before) else after or before
+    return before if is_noun(before) else after or before
 
 
 def _clean(phrase: str, lex: _Lexicon, leading_only: bool = False) -> str:
-    phrase = phrase.lstrip("”").rstrip("“")
-    previous = None
-    while previous != phrase:
-        previous = phrase
-        phrase = lex.leading.sub("", phrase)
-        if not leading_only:
-            phrase = lex.trailing.sub("", phrase)
-    return phrase.lstrip("的") if leading_only else phrase
+    return trim_phrase(phrase, lex.leading, lex.trailing, leading_only)
 
-
-def _is_noun(phrase: str) -> bool:
-    """At least two CJK characters that are not numerals: "五个" alone measures nothing."""
-    first = _NOUN_CHAR.search(phrase)
-    return first is not None and _NOUN_CHAR.search(phrase, first.end()) is not None

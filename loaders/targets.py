@@ -27,8 +27,10 @@ from loaders.numbers import (
     Quantity,
     QuantityGrammar,
     alternation,
+    is_noun,
     scan_clause_end,
     scan_clause_start,
+    trim_phrase,
 )
 
 __all__ = ["find_targets"]
@@ -37,7 +39,6 @@ __all__ = ["find_targets"]
 _CLAUSE = ",;:!?。"
 _SENTENCE = "。!?"
 _MAX_METRIC = 60  # characters
-_NOUN_CHAR = re.compile(f"(?![〇零一二两三四五六七八九十百千万亿点])[{CJK}]")
 
 
 @dataclass(frozen=True)
@@ -318,8 +319,8 @@ def _numeric_goals(
         elif not cue and after:
             metric = before + after
         else:
-            metric = before if _is_noun(before) else before + after
-        if not _is_noun(metric):
+            metric = before if is_noun(before) else before + after
+        if not is_noun(metric):
             continue  # "五个 100%": a number with nothing measured
         comparator = _comparator(cue[2] if cue else None, last.postfix, last.unit, lex)
         pairs = _pair_metrics(before, group, respectively, lex) if cue and metric == before else None
@@ -417,7 +418,7 @@ def _coverage_goals(
         clause_end = scan_clause_end(compact, match.end(), _CLAUSE, sentence_end)
         metric_start = deadline.end if clause_start <= deadline.end <= match.start() else clause_start
         metric = _clean(compact[metric_start : match.start()], lex)
-        if not _is_noun(metric):
+        if not is_noun(metric):
             continue
         found.append(
             _Found(clause_start, clause_end, match.start(), metric + lex.coverage_suffix, "=", 100, lex.rate_unit,
@@ -472,7 +473,7 @@ def _dated_actions(
             ]
             metric = _clean(text[: direction.start()], lex)
             unit = lex.rate_unit if metric.endswith(lex.rate_suffixes) else None
-        if not _is_noun(metric):
+        if not is_noun(metric):
             continue
         result.append(_Found(deadline.start, end, deadline.start, metric, comparator, None, unit, deadline.value))
     return result
@@ -485,20 +486,5 @@ def _clean(phrase: str, lex: _Lexicon, leading_only: bool = False) -> str:
     """A metric noun phrase: example lists in brackets dropped, leading verbs and trailing 要/同比 trimmed."""
     # "重点地区（城中村、城乡结合部等）排查率" → 重点地区排查率: a bracket of examples is not the metric.
     phrase = re.sub(r"\([^()]*(?:、|等)\)", "", phrase)
-    # A clause cut inside quotation marks leaves a dangling mark at one end.
-    phrase = phrase.lstrip("”").rstrip("“")
-    previous = None
-    while previous != phrase:
-        previous = phrase
-        phrase = lex.leading.sub("", phrase)
-        if not leading_only:
-            phrase = lex.trailing.sub("", phrase)
-    if leading_only:
-        phrase = phrase.lstrip("的")
-    return phrase
+    return trim_phrase(phrase, lex.leading, lex.trailing, leading_only)
 
-
-def _is_noun(phrase: str) -> bool:
-    """At least two CJK characters that are not numerals: "五个" alone measures nothing."""
-    first = _NOUN_CHAR.search(phrase)
-    return first is not None and _NOUN_CHAR.search(phrase, first.end()) is not None
