@@ -91,6 +91,20 @@ def plot() -> None:
     """Charts as PNG: who shares measures with whom, who carries how much."""
 
 
+def _plot_agencies(store: Any, jurisdiction: str | None, with_collective: bool) -> tuple[Any, list[dict]]:
+    """The place a chart is about (or None) and its agencies with their role counts, collectives dropped
+    unless asked for: what both charts start from."""
+    import queries
+    from kg.resolve import all_agencies
+
+    place = place_or_none(store, jurisdiction)
+    agencies = queries.agencies(store, place.iri if place else None)
+    if not with_collective:
+        collective = {a.iri for a in all_agencies(store) if a.collective}
+        agencies = [a for a in agencies if a["agency"] not in collective]
+    return place, agencies
+
+
 @plot.command("overlap")
 @click.option("--top", type=click.IntRange(min=2), default=30, show_default=True,
               help="At most this many agencies (those in the most measures).")
@@ -102,15 +116,10 @@ def plot_overlap(top: int, with_collective: bool, output: str, jurisdiction: str
     """Heatmap: how many measures each pair of agencies shares."""
     import queries
     from kg import plots
-    from kg.resolve import all_agencies
 
     with open_store_or_fail(store_path) as store:
-        place = place_or_none(store, jurisdiction)
-        agencies = queries.agencies(store, place.iri if place else None)
+        place, agencies = _plot_agencies(store, jurisdiction, with_collective)
         pairs = queries.overlap_top(store)
-        collective = {a.iri for a in all_agencies(store) if a.collective}
-    if not with_collective:
-        agencies = [a for a in agencies if a["agency"] not in collective]
     if len(agencies) < 2:
         raise UserError("fewer than two agencies to compare" + (f" in {place.name}" if place else ""))
     path = plots.overlap_heatmap(agencies, pairs, Path(output), top=top,
@@ -127,16 +136,10 @@ def plot_overlap(top: int, with_collective: bool, output: str, jurisdiction: str
 @store_option
 def plot_workload(top: int, with_collective: bool, output: str, jurisdiction: str | None, store_path: str) -> None:
     """Bar chart: measures per agency, stacked by role (lead, co, guide, implement)."""
-    import queries
     from kg import plots
-    from kg.resolve import all_agencies
 
     with open_store_or_fail(store_path) as store:
-        place = place_or_none(store, jurisdiction)
-        agencies = queries.agencies(store, place.iri if place else None)
-        collective = {a.iri for a in all_agencies(store) if a.collective}
-    if not with_collective:
-        agencies = [a for a in agencies if a["agency"] not in collective]
+        place, agencies = _plot_agencies(store, jurisdiction, with_collective)
     if not agencies:
         raise UserError("no agency takes part in a measure" + (f" in {place.name}" if place else ""))
     path = plots.workload_bars(agencies, Path(output), top=top,
