@@ -19,6 +19,7 @@ crosses back. Results are taken in file order, so the store is the same whatever
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -47,7 +48,7 @@ __all__ = [
 # Extensions a folder walk picks up; a file named explicitly is always tried (its loader says if it can't).
 # Every type the loaders read (text, .docx, .pdf, .html/.htm): a folder walk must not skip any silently.
 DOCUMENT_SUFFIXES = (".txt", ".text", ".md", ".docx", ".pdf", ".html", ".htm")
-CACHE = "cache"
+CACHE = "cache"  # the same folder as kg.store.CACHE (kg.store is imported lazily)
 
 # Up to this share of changed documents a build patches a copy of the live generation; above it a bulk
 # load of everything is cheaper than removing and re-adding graph by graph.
@@ -115,8 +116,12 @@ def _pool_map(fn: Callable[[Any], Any], items: list[Any], jobs: int) -> Iterator
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     chunk = max(1, min(16, len(items) // (jobs * 8)))
-    with ProcessPoolExecutor(max_workers=min(jobs, len(items)), mp_context=context) as pool:
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(items)), mp_context=context)
+    try:
         yield from pool.map(fn, items, chunksize=chunk)
+    finally:
+        # A consumer that stops early (a failed store write) must not wait for every file still queued.
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def iter_documents(paths: Iterable[str | os.PathLike], jobs: int = 1) -> Iterator[tuple[Path, Document | None,
@@ -216,14 +221,9 @@ def _extract_to_cache(task: _Task) -> dict[str, Any]:
 
 
 def _write_cache(cache: Path, key: str, row: dict[str, Any], ntriples: bytes) -> None:
-    # One file per document: a comment line with its summary, then its N-Triples, so the file stays valid
-    # N-Triples. Written to a temporary name and renamed: a killed build never leaves half an entry.
-    summary = {k: row[k] for k in ("key", "doc", "assignments", "warnings")}
-    tmp = cache / f".{key}.{os.getpid()}.tmp"
-    with open(tmp, "wb") as handle:
-        handle.write(b"# " + json.dumps(summary, ensure_ascii=False).encode("utf-8") + b"\n")
-        handle.write(ntriples)
-    os.replace(tmp, cache / f"{key}.nt")
+    from kg.store import write_cache_entry
+
+    write_cache_entry(cache, key, {k: row[k] for k in ("key", "doc", "assignments", "warnings")}, ntriples)
 
 
 def _read_cached_row(cache: Path, key: str) -> dict[str, Any] | None:
@@ -236,8 +236,9 @@ def _read_cached_row(cache: Path, key: str) -> dict[str, Any] | None:
 
 
 def _cached_ntriples(cache: Path, key: str) -> bytes:
-    data = (cache / f"{key}.nt").read_bytes()
-    return data[data.index(b"\n") + 1 :]
+    from kg.store import read_cache_entry
+
+    return read_cache_entry(cache, key)
 
 
 @dataclass
@@ -284,6 +285,8 @@ def build_from_paths(
         fingerprint = code_fingerprint()
         live = None if full else kgstore.live_meta(store_dir)
         same_code = live is not None and live.get("fingerprint") == fingerprint
+        # A generation of an older storage layout is rebuilt in full once (nothing is re-read: the cache stays).
+        patchable = same_code and live is not None and live.get("layout") == kgstore.LAYOUT
         previous = {row["path"]: row for row in (live or {}).get("files", [])} if same_code else {}
 
         found = list(find_files(paths))
@@ -298,6 +301,9 @@ def build_from_paths(
             if row is None:
                 tasks.append(_Task(str(path), str(cache), fingerprint))
         parsed = _pool_map(_extract_to_cache, tasks, jobs)
+        if not patchable:  # full whatever the files say: load each document as soon as it is read
+            ordered = (row if row is not None else next(parsed) for row in rows)
+            return _streamed_full_build(store_dir, ordered, fingerprint, jobs, len(tasks))
         rows = [row if row is not None else next(parsed) for row in rows]
 
         files, parts_keys, entries, errors, warnings = _assemble(rows)
@@ -309,6 +315,8 @@ def build_from_paths(
         old_docs = {d["id"] for d in (live or {}).get("documents", [])} if same_code else set()
         new_keys = {doc["id"]: key for key, doc in parts_keys.items()}  # doc id -> cache key
         old_keys = {r["doc"]["id"]: r["key"] for r in previous.values() if r.get("doc") and "key" in r}
+        if patchable:  # exact: a second file with the same bytes has its own row but is not stored
+            old_keys = dict(live.get("doc_cache") or {})
         kept = {i for i in old_docs if new_keys.get(i) == old_keys.get(i)}
         added = [i for i in new_keys if i not in kept]
         removed = sorted(old_docs - kept)
@@ -325,42 +333,90 @@ def build_from_paths(
 
         # A changed file counts twice (its old graph goes, its new one comes), as it costs.
         touched = (len(added) + len(removed)) / (2 * max(1, len(old_docs)))
-        incremental = live is not None and same_code and touched <= INCREMENTAL_SHARE
+        incremental = patchable and touched <= INCREMENTAL_SHARE
         ids = added if incremental else [e["id"] for e in entries]
         wanted = [new_keys[i] for i in ids]
         parts = _parts_from_cache(cache, wanted, {k: e for k, e in zip(parts_keys, entries, strict=True)})
+        # The removed documents as the live generation stored them (their cache entries are its own).
+        live_docs = {d["id"]: d for d in (live or {}).get("documents", [])}
+        gone = _parts_from_cache(cache, [old_keys[i] for i in removed], {old_keys[i]: live_docs[i] for i in removed}
+                                 ) if incremental else iter(())
         extra = {"fingerprint": fingerprint, "files": files, "documents": entries}
-        summary = kgstore.commit_generation(store_dir, parts, errors, incremental=incremental, remove=removed,
-                                            extra=extra)
-        _prune_cache(cache, {r["key"] for r in files if "key" in r} | {r["key"] for r in previous.values()
-                                                                         if "key" in r})
+        summary = kgstore.commit_generation(store_dir, parts, errors, incremental=incremental, remove=gone,
+                                            extra=extra, jobs=jobs)
         return BuildReport(summary, summary.generation, len(entries), measures, assignments, summary.triples,
                            n_parsed, "incremental" if incremental else "full", errors, warnings)
 
 
+class _Assembly:
+    """Manifest rows, taken in file order, sorted into what a build records and stores. A second file with the
+    same bytes as an earlier one is skipped with a warning."""
+
+    def __init__(self) -> None:
+        self.files: list[dict] = []
+        self.keys: dict[str, dict] = {}  # cache key -> doc entry, of the documents to store
+        self.entries: list[dict] = []
+        self.errors: list[str] = []
+        self.warnings: list[str] = []
+        self._seen: set[str] = set()
+
+    def add(self, row: dict[str, Any]) -> dict | None:
+        """Take one row; return its document entry when the document is to be stored."""
+        self.files.append(row)
+        if row.get("error"):
+            self.errors.append(row["error"])
+            return None
+        doc = row["doc"]
+        if doc["id"] in self._seen:
+            self.warnings.append(f"{row['path']}: same content as a file already read; skipped")
+            return None
+        self._seen.add(doc["id"])
+        self.warnings.extend(f"{row['path']}: {w}" for w in row.get("warnings", []))
+        self.keys[row["key"]] = doc
+        self.entries.append(doc)
+        return doc
+
+
 def _assemble(rows: list[dict[str, Any]]) -> tuple[list[dict], dict[str, dict], list[dict], list[str], list[str]]:
     """Manifest rows in file order → (files, key → doc entry of the documents to store, entries in order,
-    errors, warnings). A second file with the same bytes as an earlier one is skipped with a warning."""
-    files: list[dict] = []
-    keys: dict[str, dict] = {}
-    entries: list[dict] = []
-    errors: list[str] = []
-    warnings: list[str] = []
-    seen: set[str] = set()
+    errors, warnings)."""
+    assembly = _Assembly()
     for row in rows:
-        files.append(row)
-        if row.get("error"):
-            errors.append(row["error"])
-            continue
-        doc = row["doc"]
-        if doc["id"] in seen:
-            warnings.append(f"{row['path']}: same content as a file already read; skipped")
-            continue
-        seen.add(doc["id"])
-        warnings.extend(f"{row['path']}: {w}" for w in row.get("warnings", []))
-        keys[row["key"]] = doc
-        entries.append(doc)
-    return files, keys, entries, errors, warnings
+        assembly.add(row)
+    return assembly.files, assembly.keys, assembly.entries, assembly.errors, assembly.warnings
+
+
+def _streamed_full_build(
+    store_dir: Path, rows: Iterator[dict[str, Any]], fingerprint: str, jobs: int, n_parsed: int
+) -> BuildReport:
+    """A build that is full from the start (no live generation of this code and layout, or --full): each document
+    goes to the store as soon as a worker has read it, so loading overlaps reading instead of following it."""
+    from kg import store as kgstore
+
+    assembly = _Assembly()
+    cache = store_dir / CACHE
+
+    def parts() -> Iterator[DocumentPart]:
+        for row in rows:
+            entry = assembly.add(row)
+            if entry is not None:
+                yield next(_parts_from_cache(cache, [row["key"]], {row["key"]: entry}))
+
+    stream = parts()
+    first = next(stream, None)
+    if first is None:  # nothing readable: the live graph (if any) stays as it was
+        live = kgstore.live_meta(store_dir) or {}
+        return BuildReport(None, live.get("generation", ""), 0, 0, 0, 0, n_parsed, "empty", assembly.errors,
+                           assembly.warnings)
+    # meta.json is written after the last document: by then these lists, filled as the rows come, are whole.
+    extra = {"fingerprint": fingerprint, "files": assembly.files, "documents": assembly.entries}
+    # One bulk loader: the workers have the other CPUs while they read.
+    summary = kgstore.commit_generation(store_dir, itertools.chain([first], stream), assembly.errors, extra=extra,
+                                        jobs=1)
+    measures = sum(e["measures"] for e in assembly.entries)
+    assignments = sum(int(r.get("assignments", 0)) for r in assembly.files if r.get("key") in assembly.keys)
+    return BuildReport(summary, summary.generation, len(assembly.entries), measures, assignments, summary.triples,
+                       n_parsed, "full", assembly.errors, assembly.warnings)
 
 
 def _parts_from_cache(cache: Path, keys: list[str], entries: dict[str, dict]) -> Iterator[DocumentPart]:
@@ -368,15 +424,7 @@ def _parts_from_cache(cache: Path, keys: list[str], entries: dict[str, dict]) ->
 
     for key in keys:
         entry = entries[key]
-        yield DocumentPart(entry["id"], entry["source"], entry, _cached_ntriples(cache, key))
-
-
-def _prune_cache(cache: Path, keep: set[str]) -> None:
-    # Entries of the live and the previous generation stay (a reader of the previous one may export it);
-    # older ones go. Temporary files of a killed build go too.
-    for entry in cache.iterdir():
-        if entry.name.startswith(".") or (entry.suffix == ".nt" and entry.stem not in keep):
-            entry.unlink(missing_ok=True)
+        yield DocumentPart(entry["id"], entry["source"], entry, _cached_ntriples(cache, key), key)
 
 
 # ---------------------------------------------------------------------------- pre-extracted records

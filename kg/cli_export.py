@@ -61,10 +61,17 @@ def export(fmt: str, output: str | None, with_ontology: bool, database: str, sto
     with open_store_or_fail(store_path) as store:
         if fmt in RDF:
             from kg.rdf_export import write_rdf
+            from kg.store import StoreError
 
             out, close = _binary_out(output)
             try:
                 write_rdf(store, fmt, out)
+            except StoreError as exc:  # e.g. the document graphs of an old generation are gone
+                if close and target is not None:
+                    out.close()
+                    close = False
+                    target.unlink(missing_ok=True)
+                raise UserError(str(exc)) from None
             finally:
                 if close:
                     out.close()

@@ -4,16 +4,22 @@ Layout of a store directory (default ``./kg-store``)::
 
     .lock                 held (fcntl, exclusive) by the one build writing
     CURRENT               one line: the name of the live generation directory
-    gen-<UTC>-<pid>/      an Oxigraph (RocksDB) database, plus meta.json (and the files it was built
-                          from, for incremental builds: see kg.build) and results/ (rows kept by readers)
-    cache/                each file's N-Triples as last extracted (kg.build)
+    gen-<UTC>-<pid>/      an Oxigraph (RocksDB) database, plus meta.json (documents, the files they were read
+                          from, each document's cache key), shared.json (how many documents state each shared
+                          triple) and results/ (rows kept by readers)
+    cache/<key>.nt        each document's N-Triples: its own graph (kg.build writes them as it reads files)
 
-Each document's triples are in its own named graph (``doc_graph_iri``), as the contract says,
-and the default graph holds their union as a *set*. Queries read that default graph instead of
-pyoxigraph's ``use_default_graph_as_union``: in pyoxigraph 0.5 the union is a bag, so a triple
-repeated in two document graphs (an agency's name, a place) matches twice and inflates every
-COUNT and SUM (oxigraph issue #1919, fixed upstream by PR #1920 after 0.5). Materialising the
-union costs a second copy on disk and gives SPARQL's RDF-merge semantics.
+The database holds one graph: the union of all documents' triples, as a *set*, in the default graph, which is
+what every query reads (an agency named by two documents has its label once, so COUNT and SUM count it once).
+Each document's own graph is kept as N-Triples in cache/, and ``Store.document_graphs`` / ``dump_nquads`` /
+``to_rdflib`` give them back as one named graph per document (``doc_graph_iri``). Until layout 2 the database
+kept every document in its own named graph as well as the union: that tripled the index entries written per
+triple (six for a quad, three for a triple) and made the store write the largest part of a big build (≈14 s
+against ≈5 s for 20k measures, measured), for a copy that only exports read. Such stores are still read.
+
+To take one document out again (an incremental build), the triples about its own nodes (its document, measures,
+assignments, evidence, targets, outcomes) go at once; a triple another document may state too (an agency's
+label, a place, a role: see ``shared_lines``) goes when no document states it any more, which shared.json counts.
 
 A build writes a new generation beside the live one and then replaces CURRENT
 atomically; that replace is the only commit point. A full build bulk-loads it; an
@@ -38,6 +44,7 @@ import json
 import os
 import re
 import shutil
+import threading
 import time
 import warnings
 from collections.abc import Iterable, Iterator
@@ -48,7 +55,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kg import __version__
-from ontology.ns import PREFIXES, XSD, doc_graph_iri
+from ontology.ns import PREFIXES, XSD, doc_graph_iri, doc_iri, measure_iri
 
 if TYPE_CHECKING:  # only for annotations; the real imports are lazy
     import pyoxigraph
@@ -88,6 +95,13 @@ _BINDINGS_LINE = re.compile(r"^[ \t]*" + re.escape(BINDINGS_MARK) + r"[ \t]*$", 
 CURRENT = "CURRENT"
 LOCK = ".lock"
 META = "meta.json"
+# Per generation: how many documents state each shared triple (see shared_lines), for incremental removal.
+SHARED = "shared.json"
+# Each document's N-Triples, as last extracted or loaded: <store>/cache/<key>.nt (see kg.build).
+CACHE = "cache"
+# The storage layout meta.json records. 2: the union only, documents' graphs in cache/ (1: a named graph per
+# document plus the union in the default graph). An incremental build starts only from a generation of this one.
+LAYOUT = 2
 GEN_PREFIX = "gen-"
 
 Value = str | int | float | bool | None
@@ -223,6 +237,7 @@ class DocumentPart:
     source: str
     entry: dict[str, Any]  # the meta.json "documents" entry: id, source, title, kind, measures
     ntriples: bytes
+    key: str = ""  # its entry in the store's cache/ ("" until written there)
 
 
 def document_part(doc: Document) -> DocumentPart:
@@ -260,58 +275,155 @@ def document_parts(documents: Iterable[Document], errors: list[str]) -> Iterator
         yield part
 
 
-def _named(part: DocumentPart) -> bytes:
-    # Each N-Triples line ends in " ."; the graph name goes before it.
-    graph = f" <{doc_graph_iri(part.id)}> .\n".encode()
-    lines = part.ntriples.splitlines()
-    return b"".join(line[:-2] + graph for line in lines)
+def _named(ntriples: bytes, graph: str) -> bytes:
+    # Each N-Triples line ends in " ."; the graph name goes before it (comment lines are left out).
+    name = f" <{graph}> .\n".encode()
+    return b"".join(line[:-2] + name for line in ntriples.splitlines() if line and not line.startswith(b"#"))
 
 
-def _part_quads(parts: Iterable[DocumentPart], log: _BuildLog, record: bool) -> Iterator[bytes]:
-    for part in parts:
-        # The named-graph copy, then the plain lines for the default graph, which the store
-        # keeps as a set: the union queries read.
-        yield _named(part)
-        yield part.ntriples
-        log.quads += part.ntriples.count(b"\n")
-        if record:
-            log.documents.append(part.entry)
+def _shared_pattern(doc_id: str) -> re.Pattern[bytes]:
+    """N-Triples lines of one document whose subject and object are both outside it (not its document, measure,
+    assignment, evidence, target or outcome IRIs): the triples another document may state too (an agency's
+    label, a place, a role), which the union keeps while any document still states them."""
+    own = re.escape(f"<{doc_iri(doc_id)}".encode()) + rb"[/>]|" + re.escape(f"<{measure_iri(doc_id)}-".encode())
+    # Anchored on a newline rather than ^ with MULTILINE: the engine then only stops at line starts (3.5× faster).
+    return re.compile(rb"\n((?!" + own + rb")\S+ \S+ (?!" + own + rb")[^\n]*)")
 
 
-def _count(results: Any) -> int:
-    return int(next(iter(results))["n"].value)
+def shared_lines(part: DocumentPart) -> set[bytes]:
+    """The lines of ``part`` another document may also state (see ``_shared_pattern``)."""
+    return set(_shared_pattern(part.id).findall(b"\n" + part.ntriples))
+
+
+class _Feed:
+    """Hands documents to one or more ``bulk_load`` readers, one whole document at a time, and keeps the build's
+    books on the way: the meta.json entries, the quad count, and how many documents state each shared triple."""
+
+    def __init__(
+        self,
+        parts: Iterable[DocumentPart],
+        log: _BuildLog,
+        record: bool,
+        refs: dict[str, int],
+        cache: Path,
+        keys: dict[str, str],
+    ) -> None:
+        self._parts = iter(parts)
+        self._log, self._record, self._refs = log, record, refs
+        self._cache, self.keys = cache, keys
+        self._lock = threading.Lock()
+        self.stopped = False
+
+    def __iter__(self) -> Iterator[bytes]:
+        while True:
+            with self._lock:
+                if self.stopped:
+                    return
+                part = next(self._parts, None)
+                if part is None:
+                    return
+                if self._record:  # in the order the parts come, whichever loader takes them
+                    self._log.documents.append(part.entry)
+                self._log.quads += part.ntriples.count(b"\n")
+                key = part.key
+                if not key:  # a document read from records, not files: kept in the cache all the same
+                    key = "r" + hashlib.sha256(part.ntriples).hexdigest()[:31]
+                    write_cache_entry(self._cache, key, {"key": key, "doc": part.entry}, part.ntriples)
+                self.keys[part.id] = key
+            # Outside the lock: the other loader, in Rust without the GIL, goes on meanwhile.
+            shared = shared_lines(part)
+            with self._lock:
+                for line in shared:
+                    text = line.decode("utf-8")
+                    self._refs[text] = self._refs.get(text, 0) + 1
+            yield part.ntriples
+
+
+def _bulk_load(db: pyoxigraph.Store, feed: _Feed, threads: int) -> None:
+    """Load every document of ``feed`` into the default graph with ``threads`` bulk loaders side by side.
+
+    pyoxigraph's bulk loader is single-threaded and releases the GIL; RocksDB ingests the sorted files each one
+    writes, and a triple two loaders both write is one key, so the union stays a set."""
+    from pyoxigraph import RdfFormat
+
+    if threads <= 1:
+        db.bulk_load(_NQuadsReader(iter(feed)), format=RdfFormat.N_TRIPLES, lenient=True)
+        return
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            db.bulk_load(_NQuadsReader(iter(feed)), format=RdfFormat.N_TRIPLES, lenient=True)
+        except BaseException as exc:  # handed to the caller below
+            feed.stopped = True
+            failures.append(exc)
+
+    workers = [threading.Thread(target=run, name=f"bulk-load-{n}", daemon=True) for n in range(threads)]
+    for worker in workers:
+        worker.start()
+    try:
+        for worker in workers:
+            worker.join()
+    except BaseException:
+        feed.stopped = True  # an interrupt: the loaders stop at the next document; the generation is discarded
+        raise
+    if failures:
+        raise failures[0]
 
 
 def _load_vocabularies(db: pyoxigraph.Store) -> None:
-    """The topic scheme goes into every store (its own named graph and the default graph), so
-    questions by topic can use its labels and its broader/narrower links."""
-    from pyoxigraph import DefaultGraph, NamedNode, RdfFormat
+    """The topic scheme goes into every store, so questions by topic can use its labels and its broader/narrower
+    links."""
+    from pyoxigraph import RdfFormat
 
     from ontology import topics_path
-    from ontology.ns import TOPIC_SCHEME_GRAPH
 
-    data = topics_path().read_bytes()
-    for graph in (NamedNode(TOPIC_SCHEME_GRAPH), DefaultGraph()):
-        db.load(data, format=RdfFormat.TURTLE, to_graph=graph)
+    db.load(topics_path().read_bytes(), format=RdfFormat.TURTLE)
 
 
-def _remove_documents(db: pyoxigraph.Store, ids: Iterable[str]) -> int:
-    """Clear each document's graph and drop from the union the triples no other graph still has.
-    Returns how many quads the document graphs held."""
-    from pyoxigraph import DefaultGraph, NamedNode, Quad
+def _remove_documents(
+    db: pyoxigraph.Store, parts: Iterable[DocumentPart], refs: dict[str, int], keys: dict[str, str]
+) -> int:
+    """Take documents out of the union: every triple about the document's own nodes, and each shared triple
+    no other document still states; and out of ``keys``. Returns how many lines the documents had."""
+    from pyoxigraph import DefaultGraph, Quad, RdfFormat, parse
 
     removed = 0
-    default = DefaultGraph()
-    for doc_id in ids:
-        graph = NamedNode(doc_graph_iri(doc_id))
-        triples = [(q.subject, q.predicate, q.object) for q in db.quads_for_pattern(None, None, None, graph)]
-        db.clear_graph(graph)
-        removed += len(triples)
-        for s, p, o in triples:
-            elsewhere = any(not isinstance(q.graph_name, DefaultGraph) for q in db.quads_for_pattern(s, p, o, None))
-            if not elsewhere:
-                db.remove(Quad(s, p, o, default))
+    for part in parts:
+        keys.pop(part.id, None)
+        shared = shared_lines(part)
+        gone = [line for line in part.ntriples.splitlines() if line and line not in shared]
+        for line in shared:
+            key = line.decode("utf-8")
+            count = refs.get(key, 0) - 1
+            if count > 0:
+                refs[key] = count
+            else:
+                refs.pop(key, None)
+                gone.append(line)
+        removed += part.ntriples.count(b"\n")
+        if gone:
+            for triple in parse(b"\n".join(gone) + b"\n", format=RdfFormat.N_TRIPLES):
+                db.remove(Quad(triple.subject, triple.predicate, triple.object, DefaultGraph()))
     return removed
+
+
+def _add_documents(db: pyoxigraph.Store, feed: _Feed) -> None:
+    from pyoxigraph import RdfFormat
+
+    for data in feed:
+        db.load(data, format=RdfFormat.N_TRIPLES)
+
+
+def load_threads(jobs: int | None = None) -> int:
+    """Bulk loaders a full build runs side by side: two where two CPUs are available and the build may use them
+    (``jobs``, as ``kg build --jobs``), else one. Measured for 20k measures: 3.4 s with two, 4.9 s with one; each
+    loader holds its own sort buffers, so two also take more memory."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    return 2 if min(cpus, jobs or cpus) >= 2 else 1
 
 
 def _write_generation(
@@ -319,64 +431,123 @@ def _write_generation(
     parts: Iterable[DocumentPart],
     log: _BuildLog,
     base: Path | None = None,
-    remove: Iterable[str] = (),
+    remove: Iterable[DocumentPart] = (),
     extra: dict[str, Any] | None = None,
+    jobs: int | None = None,
 ) -> int:
     """Write the database and meta.json of one generation; return its distinct triple count.
 
-    Without ``base`` the generation is bulk-loaded from ``parts``. With ``base`` (a finished
-    generation) it starts as a checkpoint of it (hard links to its immutable sorted files, so
-    nearly free), loses the graphs of the ``remove`` ids and gains ``parts``: the cost is that of
-    the documents that changed, not of the corpus. Either way the base is never written.
+    Without ``base`` the generation is bulk-loaded from ``parts``. With ``base`` (a finished generation of
+    this layout) it starts as a checkpoint of it (hard links to its immutable sorted files, so nearly free),
+    loses the documents ``remove`` (as they were stored) and gains ``parts``: the cost is that of the
+    documents that changed, not of the corpus. Either way the base is never written.
     """
-    from pyoxigraph import RdfFormat
     from pyoxigraph import Store as OxStore
 
     quads_before = 0
+    refs: dict[str, int] = {}
+    keys: dict[str, str] = {}
     if base is not None:
         gen.rmdir()  # the checkpoint creates the directory itself
         OxStore.read_only(str(base)).backup(str(gen))
-        quads_before = int(json.loads((base / META).read_text(encoding="utf-8")).get("quads", 0))
+        base_meta = json.loads((base / META).read_text(encoding="utf-8"))
+        quads_before = int(base_meta.get("quads", 0))
+        keys = dict(base_meta.get("doc_cache", {}))
+        refs = json.loads((base / SHARED).read_text(encoding="utf-8"))
     db = OxStore(str(gen))
+    timings: dict[str, float] = {}  # seconds per step, recorded in meta.json (what benchmarks/run.py prints)
+    clock = time.perf_counter()
+
+    def step(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[name] = round(timings.get(name, 0.0) + now - clock, 3)
+        clock = now
+
     try:
-        record = extra is None or "documents" not in extra
+        feed = _Feed(parts, log, extra is None or "documents" not in extra, refs, gen.parent / CACHE, keys)
         if base is None:
-            db.bulk_load(_NQuadsReader(_part_quads(parts, log, record)), format=RdfFormat.N_QUADS)
+            _bulk_load(db, feed, load_threads(jobs))
             _load_vocabularies(db)
         else:
-            quads_before -= _remove_documents(db, remove)
-            for part in parts:
-                db.load(b"".join(_part_quads([part], log, record)), format=RdfFormat.N_QUADS)
+            quads_before -= _remove_documents(db, remove, refs, keys)
+            step("remove")
+            _add_documents(db, feed)
         db.flush()
+        step("load")
         if base is None:
             db.optimize()
-        triples = _count(db.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
+            step("optimize")
+        triples = len(db)  # the database holds the default graph only: its quads are the union's triples
+        step("count")
     finally:
         del db  # closes RocksDB before any reader opens the generation
+    _write_json(gen / SHARED, refs)
     meta: dict[str, Any] = {
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "tool": "pingan-kg",
         "version": __version__,
+        "layout": LAYOUT,
         "generation": gen.name,
         "documents": log.documents,
         "triples": triples,
         "quads": log.quads + quads_before,
         "errors": log.errors,
+        "timings": timings,
         **(extra or {}),
     }
+    documents = meta["documents"]
+    meta["doc_cache"] = {d["id"]: keys[d["id"]] for d in documents if d["id"] in keys}
     write_meta(gen, meta)
     return triples
 
 
 def write_meta(gen: Path, meta: dict[str, Any]) -> None:
     """Write (or rewrite) a generation's meta.json atomically."""
-    tmp = gen / (META + ".tmp")
+    _write_json(gen / META, meta, indent=1)
+
+
+def _write_json(path: Path, value: Any, indent: int | None = None) -> None:
+    tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "w", encoding="utf-8") as handle:
-        json.dump(meta, handle, ensure_ascii=False, indent=1)
+        json.dump(value, handle, ensure_ascii=False, indent=indent)
         handle.write("\n")
         handle.flush()
         os.fsync(handle.fileno())
-    os.replace(tmp, gen / META)
+    os.replace(tmp, path)
+
+
+def write_cache_entry(cache: Path, key: str, summary: dict[str, Any], ntriples: bytes) -> None:
+    """One document's cache entry: a comment line with its summary, then its N-Triples, so the file stays valid
+    N-Triples. Written to a temporary name and renamed: a killed build never leaves half an entry."""
+    tmp = cache / f".{key}.{os.getpid()}.{threading.get_ident()}.tmp"
+    with open(tmp, "wb") as handle:
+        handle.write(b"# " + json.dumps(summary, ensure_ascii=False).encode("utf-8") + b"\n")
+        handle.write(ntriples)
+    os.replace(tmp, cache / f"{key}.nt")
+
+
+def read_cache_entry(cache: Path, key: str) -> bytes:
+    """The N-Triples of a cache entry (without its summary line); OSError when it is gone."""
+    data = (cache / f"{key}.nt").read_bytes()
+    return data[data.index(b"\n") + 1 :]
+
+
+def _prune_cache(store_dir: Path, generations: set[str]) -> None:
+    # Entries of the kept generations stay (the previous one's for readers that still have it open, and the
+    # files a build read but skipped, so the next build need not read them again); older ones go, and so do
+    # temporary files of a killed build. Runs under the build lock.
+    keep: set[str] = set()
+    for name in generations:
+        try:
+            meta = json.loads((store_dir / name / META).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        keep.update(meta.get("doc_cache", {}).values())
+        keep.update(row["key"] for row in meta.get("files") or [] if "key" in row)
+    for entry in (store_dir / CACHE).iterdir():
+        if entry.name.startswith(".") or (entry.suffix == ".nt" and entry.stem not in keep):
+            entry.unlink(missing_ok=True)
 
 
 def _prepare(path: str | os.PathLike[str]) -> Path:
@@ -412,27 +583,34 @@ def commit_generation(
     errors: Iterable[str] = (),
     *,
     incremental: bool = False,
-    remove: Iterable[str] = (),
+    remove: Iterable[DocumentPart] = (),
     extra: dict[str, Any] | None = None,
+    jobs: int | None = None,
 ) -> BuildSummary:
     """Write a new generation and make it live; the caller holds the lock (``locked``).
 
-    ``incremental`` starts from the live generation (see ``_write_generation``); ``extra`` keys
-    go into meta.json, and an ``extra["documents"]`` list replaces the one made from ``parts``.
+    ``incremental`` starts from the live generation (see ``_write_generation``), which must be of this
+    ``LAYOUT``, and takes out the documents ``remove`` (their parts as the live generation stored them);
+    ``extra`` keys go into meta.json, and an ``extra["documents"]`` list replaces the one made from ``parts``.
+    Each document's N-Triples are kept in the store's cache/ (parts without a key are written there).
+    ``jobs`` caps the CPUs a full load uses (see ``load_threads``).
     """
     previous = _live_generation(store_dir)
+    (store_dir / CACHE).mkdir(exist_ok=True)
     gen = _new_generation_dir(store_dir)
     # A list is used as is: a parts generator may still append conversion errors to it.
     log = _BuildLog(errors=errors if isinstance(errors, list) else list(errors))
     base = store_dir / previous if incremental and previous else None
     try:
-        triples = _write_generation(gen, parts, log, base, remove, extra)
+        triples = _write_generation(gen, parts, log, base, remove, extra, jobs)
     except BaseException:
         # Never live, so nobody reads it; a killed process leaves it for the next build.
         shutil.rmtree(gen, ignore_errors=True)
         raise
     _switch_current(store_dir, gen.name)
-    _remove_stale_generations(store_dir, keep={gen.name} | ({previous} if previous else set()))
+    kept = {gen.name} | ({previous} if previous else set())
+    _remove_stale_generations(store_dir, keep=kept)
+    _prune_cache(store_dir, kept)
     documents = extra["documents"] if extra and "documents" in extra else log.documents
     return BuildSummary(store_dir, gen.name, len(documents), triples, log.quads, log.errors)
 
@@ -616,12 +794,39 @@ class Store:
 
         return self._store.quads_for_pattern(None, None, None, DefaultGraph())
 
-    def dump_nquads(self) -> bytes:
-        """The document graphs as N-Quads (without the default graph, which repeats them)."""
-        from pyoxigraph import DefaultGraph, RdfFormat, serialize
+    def document_graphs(self) -> Iterator[tuple[str, bytes]]:
+        """Each document's triples as stored: (graph IRI, N-Triples), in build order. The union in the store is
+        their merge; each document's own graph is kept in the store's cache/ (see ``LAYOUT``)."""
+        meta = self.meta
+        keys = meta.get("doc_cache")
+        if keys is None:  # layout 1: the document graphs are named graphs of the database
+            from pyoxigraph import NamedNode, RdfFormat
 
-        quads = (q for q in self._store if not isinstance(q.graph_name, DefaultGraph))
-        return serialize(quads, format=RdfFormat.N_QUADS)
+            for doc in meta.get("documents", []):
+                graph = doc_graph_iri(doc["id"])
+                yield graph, self._store.dump(format=RdfFormat.N_TRIPLES, from_graph=NamedNode(graph))
+            return
+        for doc in meta.get("documents", []):
+            try:
+                data = read_cache_entry(self.path / CACHE, keys[doc["id"]])
+            except (OSError, KeyError, ValueError):
+                raise StoreError(
+                    f"the triples of document {doc['source']} are gone from {self.path / CACHE} (a newer build "
+                    "removed them): run `kg build` again"
+                ) from None
+            yield doc_graph_iri(doc["id"]), data
+
+    def dump_nquads(self) -> bytes:
+        """The document graphs as N-Quads, one named graph per document, and the topic scheme in its own."""
+        from pyoxigraph import RdfFormat, parse, serialize
+
+        from ontology import topics_path
+        from ontology.ns import TOPIC_SCHEME_GRAPH
+
+        out = [_named(data, graph) for graph, data in self.document_graphs()]
+        scheme = serialize(parse(path=topics_path(), format=RdfFormat.TURTLE), format=RdfFormat.N_TRIPLES)
+        out.append(_named(scheme, TOPIC_SCHEME_GRAPH))
+        return b"".join(out)
 
     def to_rdflib(self) -> rdflib.Dataset:
         """The whole store as an rdflib Dataset (one graph per document). Costly at scale."""

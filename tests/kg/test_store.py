@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from kg_fixtures import hohhot_plan, liaocheng_plan
+from pyoxigraph import RdfFormat
 
 from kg.store import IRI, StoreBusy, StoreError, StoreMissing, build_store, open_store
 from kg.triples import document_ntriples
@@ -27,6 +28,7 @@ WHERE {
 ORDER BY ?id
 """
 
+NT, TTL = RdfFormat.N_TRIPLES, RdfFormat.TURTLE
 COUNT_MEASURES = "SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE { ?m a pa:Measure }"
 
 
@@ -102,17 +104,44 @@ def scheme_triples() -> int:
 def test_each_document_has_its_own_named_graph(tmp_path: Path) -> None:
     build_store(tmp_path, [hohhot_plan(), liaocheng_plan()])
     with open_store(tmp_path) as store:
-        rows = store.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
+        graphs = {graph: data.count(b"\n") for graph, data in store.document_graphs()}
         dataset = store.to_rdflib()
         union = store.union_graph()
+        in_database = store.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
     expected = {doc_graph_iri(d.id): document_ntriples(d).count("\n") for d in (hohhot_plan(), liaocheng_plan())}
-    graphs = {r["g"]: r["n"] for r in rows}
-    # besides the documents' graphs, every store carries the topic scheme in a graph of its own
-    assert graphs.pop(TOPIC_SCHEME_GRAPH) > 100
     assert graphs == expected
-    assert {str(g.identifier) for g in dataset.graphs() if len(g)} == set(expected) | {TOPIC_SCHEME_GRAPH}
-    # Role individuals appear in both graphs; the union holds them once.
+    # the export adds the topic scheme in a graph of its own
+    by_graph = {str(g.identifier): len(g) for g in dataset.graphs() if len(g)}
+    assert by_graph.pop(TOPIC_SCHEME_GRAPH) == scheme_triples()
+    assert by_graph == expected
+    # Role individuals appear in both documents; the union holds them once. The database holds only the union.
     assert len(union) - scheme_triples() < sum(expected.values())
+    assert in_database == [{"n": 0}]
+
+
+def test_the_union_is_the_merge_of_the_document_graphs(tmp_path: Path) -> None:
+    docs = [hohhot_plan(), liaocheng_plan(), hohhot_plan("b1b2b3b4b5b6")]
+    build_store(tmp_path, docs)
+    with open_store(tmp_path) as store:
+        stored = {(q.subject, q.predicate, q.object) for q in store.triples()}
+        graphs = [data for _, data in store.document_graphs()]
+    import pyoxigraph
+
+    from ontology import topics_path
+
+    merged = {(t.subject, t.predicate, t.object) for data in graphs for t in pyoxigraph.parse(data, format=NT)}
+    scheme = {(t.subject, t.predicate, t.object) for t in pyoxigraph.parse(path=topics_path(), format=TTL)}
+    assert stored == merged | scheme
+
+
+def test_exports_say_plainly_when_a_generation_lost_its_document_graphs(tmp_path: Path) -> None:
+    build_store(tmp_path, [hohhot_plan()])
+    for entry in (tmp_path / "cache").glob("*.nt"):
+        entry.unlink()
+    with open_store(tmp_path) as store:
+        assert store.select("SELECT (COUNT(*) AS ?n) WHERE { ?m a pa:Measure }") == [{"n": 2}]  # queries still run
+        with pytest.raises(StoreError, match="samples/呼和浩特 plan.txt are gone from .*run `kg build` again"):
+            store.dump_nquads()
 
 
 def test_meta_records_documents_triples_and_errors(tmp_path: Path) -> None:
@@ -148,11 +177,9 @@ def test_a_triple_in_two_document_graphs_counts_once(tmp_path: Path) -> None:
             "SELECT ?name (COUNT(?m) AS ?led) WHERE { ?a skos:prefLabel ?name ; pa:leads ?m } GROUP BY ?name",
             {"name": "呼和浩特市公安局"},
         )
-        per_graph = store.select(
-            "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?a a pa:Agency ; skos:prefLabel ?name } }",
-        )
+        per_graph = [data for _, data in store.document_graphs() if "呼和浩特市公安局".encode() in data]
     assert rows == [{"name": "呼和浩特市公安局", "led": 4}]
-    assert per_graph == [{"n": 2}]
+    assert len(per_graph) == 2
 
 
 def test_one_bad_document_is_reported_and_the_rest_are_built(tmp_path: Path) -> None:
@@ -293,3 +320,17 @@ def test_importing_the_store_module_is_free() -> None:
     env = {**os.environ, "PYTHONWARNINGS": "error"}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
     assert out.stdout.strip() == "[]"
+
+
+def test_one_bulk_loader_or_two_give_the_same_union(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.store
+
+    docs = [hohhot_plan(), liaocheng_plan(), hohhot_plan("b1b2b3b4b5b6")]
+    unions = []
+    for threads in (1, 2):
+        monkeypatch.setattr(kg.store, "load_threads", lambda jobs=None, n=threads: n)
+        build_store(tmp_path / str(threads), docs)
+        with open_store(tmp_path / str(threads)) as store:
+            unions.append({(q.subject, q.predicate, q.object) for q in store.triples()})
+            assert store.meta["triples"] == len(unions[-1])
+    assert unions[0] == unions[1]

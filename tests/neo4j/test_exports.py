@@ -40,6 +40,24 @@ def test_nquads_keeps_one_graph_per_document(runner: Any, seed_store: Path) -> N
     assert sum(g.endswith("/graph>") and "/doc/" in g for g in graphs) == 5
 
 
+def test_nquads_of_a_generation_whose_document_graphs_are_gone_is_one_line_and_no_file(
+    runner: Any, tmp_path: Path
+) -> None:
+    from seedpaths import SEEDS
+
+    store, out = tmp_path / "s", tmp_path / "kg.nq"
+    assert runner.invoke(cli, ["build", str(SEEDS), "--store", str(store)]).exit_code == 0
+    for entry in (store / "cache").glob("*.nt"):
+        entry.unlink()
+    result = runner.invoke(cli, ["export", "--format", "nq", "-o", str(out), "--store", str(store)])
+    assert result.exit_code == 1 and not out.exists()
+    assert "are gone from" in result.output and "run `kg build` again" in result.output
+    assert "Traceback" not in result.output
+    # the union itself is intact: N-Triples still export
+    assert runner.invoke(cli, ["export", "--format", "nt", "-o", str(tmp_path / "kg.nt"), "--store", str(store)]
+                         ).exit_code == 0
+
+
 def test_with_ontology_writes_the_vocabulary_alongside(runner: Any, seed_store: Path, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["export", "--format", "ttl", "-o", str(tmp_path / "kg.ttl"), "--with-ontology",
                                  "--store", str(seed_store)])
