@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from loaders import lexicon
 from loaders.errors import LoadError
@@ -49,6 +49,7 @@ __all__ = [
 _OPEN = "([《“‘〔【"
 _CLOSE = ")]》”’〕】"
 _SEPARATORS = "、,;"
+_LIST_MARKS = re.compile("[" + re.escape(_OPEN + _CLOSE + _SEPARATORS) + "]")
 # Words that close a list without naming anyone: 市公安局等 / 等单位 / 等部门.
 _TRAILING_ETC = re.compile(r"(?:等有关|等相关|等)(?:单位|部门)?$")
 # Party bodies are also written with the party's name first: 中共聊城市委 = 聊城市委.
@@ -57,6 +58,10 @@ _PLACE = "{place}"
 _LEVEL = "{level}"
 # Bound on rewriting a name to its fixed point; real names settle in two steps.
 _MAX_STEPS = 12
+_BLANKS = re.compile(r"\s+")
+# Names recur in every measure and document, so the pure functions of a name remember their answers
+# (bounded: a build over unseen documents must not grow without limit).
+_NAME_CACHE = 65536
 
 
 def split_agencies(text: str) -> list[tuple[int, int]]:
@@ -69,7 +74,8 @@ def split_agencies(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     depth = 0
     start = 0
-    for i, ch in enumerate(folded):
+    for mark in _LIST_MARKS.finditer(folded):  # no other character changes the state
+        i, ch = mark.start(), mark.group()
         if ch in _OPEN:
             depth += 1
         elif ch in _CLOSE:
@@ -91,20 +97,22 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 def clean_name(name: str) -> str:
     """The name as written without whitespace (PDF wraps split names) and without a trailing 等."""
-    name = re.sub(r"\s+", "", name)
+    name = _BLANKS.sub("", name)
     stripped = _TRAILING_ETC.sub("", name)
     return stripped or name
 
 
+@lru_cache(maxsize=_NAME_CACHE)
 def is_collective(name: str) -> bool:
     """A collective lower level (各旗县区, 各县(市区)党委) rather than one body."""
-    folded = fold_punctuation(re.sub(r"\s+", "", name))
+    folded = fold_punctuation(_BLANKS.sub("", name))
     return any(p.search(folded) for p in lexicon.patterns("collectives.tsv"))
 
 
+@lru_cache(maxsize=_NAME_CACHE)
 def looks_like_agency(name: str) -> bool:
     """Ends like an organisation (局, 委, 办, 中心 …) or is a collective."""
-    name = re.sub(r"\s+", "", name)
+    name = _BLANKS.sub("", name)
     if len(name) < 2:
         return False
     return is_collective(name) or any(name.endswith(s) for s in lexicon.words("agency_suffixes.txt"))
@@ -134,7 +142,7 @@ def jurisdiction_level(jurisdiction: str) -> str | None:
 
 
 def _fold(text: str) -> str:
-    return fold_punctuation(re.sub(r"\s+", "", text))
+    return fold_punctuation(_BLANKS.sub("", text))
 
 
 # --- places -------------------------------------------------------------------------------------
@@ -312,19 +320,25 @@ def register_alias_file(path: str | os.PathLike[str]) -> None:
     """
     load_aliases(path)
     _alias_files.append(os.fspath(path))
-    _aliases.cache_clear()
+    _forget_aliases()
     try:
         _aliases()  # a circle across files fails here too, not in the middle of a build
     except LoadError:
         _alias_files.pop()
-        _aliases.cache_clear()
+        _forget_aliases()
         raise
 
 
 def clear_alias_files() -> None:
     """Forget every registered user alias file (the shipped table stays)."""
     _alias_files.clear()
+    _forget_aliases()
+
+
+def _forget_aliases() -> None:
+    """Drop the alias table and every answer computed from it (the alias files changed)."""
     _aliases.cache_clear()
+    resolve_agency.cache_clear()
 
 
 def _follow(table: dict[str, str], source: str) -> dict[str, str]:
@@ -415,6 +429,7 @@ def _step(name: str, jurisdiction: str | None) -> str:
     return literal.get(qualified, qualified)
 
 
+@lru_cache(maxsize=_NAME_CACHE)  # depends on the registered alias files: _forget_aliases clears it
 def resolve_agency(name: str, jurisdiction: str | None) -> str:
     """The canonical, jurisdiction-qualified name of an agency as written in a document.
 
@@ -491,6 +506,7 @@ def _matches(body: str, keyword: str, match: str) -> bool:
     return keyword in body
 
 
+@lru_cache(maxsize=_NAME_CACHE)
 def agency_category(name: str) -> str:
     """The kind of body a (canonical) agency name is, from ``categories.tsv``.
 

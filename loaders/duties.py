@@ -31,6 +31,10 @@ from loaders.text import Joined
 # megabyte without a full stop) linear.
 _MAX_LABEL = 1000
 _MAX_NOTE = 300
+_BRACKETED_ROLE = re.compile(r"(.+?)[(（]([^()（）]+)[)）]")
+_ROUND = re.compile(r"[()]")
+_ANY_ROUND = re.compile(r"[(（)）]")
+_CLAUSE_MARKS = re.compile(r"[(（)）,，;；]")
 
 
 @dataclass
@@ -164,7 +168,8 @@ def _closing_notes(folded: str) -> list[tuple[int, int]]:
     stack, so a run of brackets stays linear."""
     notes = []
     stack: list[int] = []
-    for i, ch in enumerate(folded):
+    for bracket in _ROUND.finditer(folded):  # only brackets change the state
+        i, ch = bracket.start(), bracket.group()
         if ch == "(":
             stack.append(i)
         elif ch == ")" and stack:
@@ -194,6 +199,8 @@ def _split_clause(clause: str) -> tuple[str, str | None]:
 
 def _mask_brackets(text: str) -> str:
     """The text with everything inside brackets blanked out, same length."""
+    if not _ANY_ROUND.search(text):
+        return text
     out, depth = [], 0
     for ch in text:
         if ch in "(（":
@@ -209,7 +216,8 @@ def _mask_brackets(text: str) -> str:
 def _clauses(content: str) -> list[str]:
     """Clauses of a label split on , and ; outside brackets (、 separates names, not clauses)."""
     out, depth, start = [], 0, 0
-    for i, ch in enumerate(content):
+    for mark in _CLAUSE_MARKS.finditer(content):  # no other character changes the state
+        i, ch = mark.start(), mark.group()
         if ch in "(（":
             depth += 1
         elif ch in ")）":
@@ -228,7 +236,7 @@ def _names(text: str) -> list[tuple[str, str | None, str | None]]:
     for a, b in split_agencies(text):
         raw = clean_name(text[a:b])
         role = None
-        m = re.fullmatch(r"(.+?)[(（]([^()（）]+)[)）]", raw)
+        m = _BRACKETED_ROLE.fullmatch(raw)
         if m:
             verb_role = dict(_verbs()).get(m.group(2))
             if verb_role:

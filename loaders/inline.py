@@ -39,6 +39,7 @@ _MODAL_WINDOW = 80
 _MAX_CUES = 64
 # Clauses end at these (folded text): the subject of a clause is at its start.
 _CLAUSE_ENDS = frozenset(",;。!?:\n")
+_CLAUSE_MARKS = re.compile("[“”、" + "".join(re.escape(c) for c in sorted(_CLAUSE_ENDS)) + "]")
 _NAME_CHARS = re.compile(r"[\u4e00-\u9fff0-9A-Za-z()]+")
 _TRAILING_BRACKET = re.compile(r"\([^()]*\)$")
 _SEPARATORS = ("以及", "、", "和", "及", "与")
@@ -77,6 +78,18 @@ class _Lexicon:
     by_chars: frozenset[str] = frozenset()  # first characters of cue words: a clause without any skips the search
     partner_chars: frozenset[str] = frozenset()
     body_chars: frozenset[str] = frozenset()  # last characters of suffixes and places: no name without one
+    # The same three sets as regexes (a character class finds one in C, without a set of the clause's characters).
+    by_search: re.Pattern[str] = re.compile(r"(?!)")
+    partner_search: re.Pattern[str] = re.compile(r"(?!)")
+    body_search: re.Pattern[str] = re.compile(r"(?!)")
+    # A character no name contains (outside _NAME_CHARS, or a function word), and the verbs shortest first:
+    # past either, no longer candidate at that position can be a name (see _name_limit).
+    not_name: re.Pattern[str] = re.compile(r"(?!)")
+    verb_set: frozenset[str] = frozenset()
+    verb_starts: frozenset[str] = frozenset()  # first characters of the verbs ("" for an empty one)
+    verb_sizes: tuple[int, ...] = ()  # the lengths of the verbs, shortest first
+    longest_bare: int = 0
+    vocab: tuple[str, ...] = ()  # qualifiers, generics and bares, longest first (_only_generic_words)
 
 
 @cache  # read once per process
@@ -119,7 +132,39 @@ def _lexicon() -> _Lexicon:
     lex.by_chars = frozenset(w[0] for w in lex.bys)
     lex.partner_chars = frozenset(w[0] for w in lex.partners)
     lex.body_chars = frozenset(w[-1] for w in lex.suffixes + lex.places + lex.bares)
+    lex.by_search = _char_class(lex.by_chars)
+    lex.partner_search = _char_class(lex.partner_chars)
+    lex.body_search = _char_class(lex.body_chars)
+    lex.not_name = _not_name_class(frozenset(w for w in lex.functions if len(w) == 1))
+    lex.verb_set = frozenset(lex.verbs)
+    lex.verb_starts = frozenset(w[:1] for w in lex.verbs)
+    lex.verb_sizes = tuple(sorted({len(w) for w in lex.verbs}))
+    lex.longest_bare = max(map(len, lex.bares), default=0)
+    lex.vocab = tuple(sorted(lex.qualifiers + lex.generics + lex.bares, key=lambda w: -len(w)))
+    # Alternatives are tried in order, so the match is the first word of ``vocab`` that fits, as a scan would find.
+    lex.regex["vocab"] = _alternation(lex.vocab)
     return lex
+
+
+def _not_name_class(functions: frozenset[str]) -> re.Pattern[str]:
+    """One negated character class: outside _NAME_CHARS, or a function character (的, 要 …). A single class
+    lets the regex engine scan for it in C; an alternation of two classes would be tried at every position."""
+    ranges, start = [], None  # the ideographs that are not function characters, as runs of code points
+    for code in range(0x4E00, 0xA001):
+        kept = code < 0xA000 and chr(code) not in functions
+        if kept and start is None:
+            start = code
+        elif not kept and start is not None:
+            ranges.append(f"\\u{start:04x}-\\u{code - 1:04x}")
+            start = None
+    others = "".join(re.escape(c) for c in sorted(functions) if not "\u4e00" <= c <= "\u9fff")
+    outside = f"[^{''.join(ranges)}0-9A-Za-z()]"
+    return re.compile(f"{outside}|[{others}]" if others else outside)
+
+
+def _char_class(chars: frozenset[str]) -> re.Pattern[str]:
+    """A regex finding any one of ``chars``; never matches if there are none."""
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]" if chars else r"(?!)")
 
 
 @cache  # one per word list
@@ -144,7 +189,7 @@ def _name_kind(name: str) -> str | None:
     lex = _lexicon()
     if not 2 <= len(name) <= _MAX_NAME or not _NAME_CHARS.fullmatch(name) or name[0] in "()":
         return None
-    if any(ch in lex.functions for ch in name) or lex.regex["verbs"].match(name):
+    if not lex.functions.isdisjoint(name) or _verb_end(name, 0, lex) >= 0:
         return None
     depth = 0
     for ch in name:
@@ -154,7 +199,7 @@ def _name_kind(name: str) -> str | None:
     if depth:
         return None
     base = _TRAILING_BRACKET.sub("", name)
-    if not base or any(base.endswith(w) for w in lex.nots):
+    if not base or base.endswith(lex.nots):
         return None
     if _only_generic_words(base):
         return "generic"
@@ -163,7 +208,8 @@ def _name_kind(name: str) -> str | None:
     if _is_place(name):
         return "agency"
     # A suffix of two or more characters can be the whole name (电台, 党组织); one character cannot (局).
-    if any(base.endswith(s) and len(base) >= min(len(s) + 1, 2) for s in lex.suffixes):
+    # (Either way the name has at least two characters: min(len(suffix) + 1, 2) is 2 for any real suffix.)
+    if (len(base) >= 2 and base.endswith(lex.suffixes)) or "" in lex.suffixes:
         return "agency"
     return None
 
@@ -172,12 +218,13 @@ def _only_generic_words(base: str) -> bool:
     """各有关部门, 基层组织, 党委政府: nothing but qualifiers and kind words (a qualifier plus a bare body,
     各级政府, is specific enough: every government at every level)."""
     lex = _lexicon()
-    vocab = sorted(lex.qualifiers + lex.generics + lex.bares, key=lambda w: -len(w))
+    first_word = lex.regex["vocab"].match  # the first word of the vocabulary (longest first) found at a position
     pos, seen = 0, set()
     while pos < len(base):
-        word = next((w for w in vocab if base.startswith(w, pos)), None)
-        if word is None:
+        found = first_word(base, pos)
+        if found is None:
             return False
+        word = found.group()
         seen.add(word)
         pos += len(word)
     has_generic = any(w in lex.generics for w in seen)
@@ -263,9 +310,12 @@ def _one_name(text: str, pos: int, previous: str, need_predicate: bool) -> tuple
     and what ended it: ``sep`` or ``end``."""
     lex = _lexicon()
     stop = min(len(text), pos + _MAX_NAME)
-    for end in range(pos + 1, stop + 1):
+    limit = _name_limit(text, pos, stop, lex)
+    # Past ``limit`` only a bare body expanded from the name before it (各县(市区)党委、政府) can still match.
+    last = max(limit, min(stop, pos + lex.longest_bare) if previous else pos)
+    for end in range(pos + 1, last + 1):
         candidate = text[pos:end]
-        kind = _name_kind(candidate)
+        kind = _name_kind(candidate) if end <= limit else None
         written = candidate
         if kind is None or kind == "generic":
             expanded = expand_bare_body(previous, candidate) if previous and candidate in lex.bares else None
@@ -274,7 +324,7 @@ def _one_name(text: str, pos: int, previous: str, need_predicate: bool) -> tuple
         if kind is None or _splits_word(text, end):
             continue
         rest = text[end : end + _LOOKAHEAD]  # a window, not a copy of the rest of a long clause
-        if any(rest.startswith(s) for s in _SEPARATORS):
+        if rest.startswith(_SEPARATORS):
             return _Name(pos, end, written, kind == "agency"), "sep"
         if _continues(rest) or _grows(text, pos, end):
             continue
@@ -282,6 +332,29 @@ def _one_name(text: str, pos: int, previous: str, need_predicate: bool) -> tuple
             continue
         return _Name(pos, end, written, kind == "agency"), "end"
     return None
+
+
+def _name_limit(text: str, pos: int, stop: int, lex: _Lexicon) -> int:
+    """The last end (≤ ``stop``) at which ``text[pos:end]`` may be a name by :func:`_name_kind`'s first tests:
+    a longer candidate holds a character no name holds, starts with a verb, or starts with a bracket."""
+    if text[pos : pos + 1] in ("(", ")"):
+        return pos
+    bad = lex.not_name.search(text, pos, stop)
+    limit = bad.start() if bad else stop
+    verb = _verb_end(text, pos, lex)
+    if verb >= 0:
+        limit = min(limit, verb - 1)
+    return limit
+
+
+def _verb_end(text: str, pos: int, lex: _Lexicon) -> int:
+    """Where the shortest verb at ``pos`` ends, or -1: ``text[pos:]`` starts with no verb."""
+    if text[pos : pos + 1] not in lex.verb_starts and "" not in lex.verb_set:
+        return -1
+    for size in lex.verb_sizes:
+        if text[pos : pos + size] in lex.verb_set:
+            return pos + size
+    return -1
 
 
 _MAX_GROWTH = 8
@@ -334,6 +407,7 @@ def _names(text: str, pos: int, need_predicate: bool, modal: bool = False) -> li
     return [n for n in names if n.agency]
 
 
+@cache  # one per cue word of the lexicon
 def _veto_checks(word: str, vetoes: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
     """(veto, offset of ``word`` inside it) for every veto word that contains ``word``."""
     return tuple((v, k) for v in vetoes for k in range(len(v)) if v.startswith(word, k))
@@ -364,19 +438,18 @@ def _clause_actors(text: str, previous_clause: str) -> list[tuple[_Name, str]]:
     # 市司法局、市民政局配合…: a subject whose verb is 配合 itself is a partner (but 政法部门要配合家庭… leads).
     partner = bool(subject) and bool(lex.regex["partners"].match(text, subject[-1].end))
     found.extend((n, "co" if partner else "lead") for n in subject)
-    if not subject and any(text.startswith(m, start) for m in ("负责", "牵头")):
+    if not subject and text.startswith(("负责", "牵头"), start):
         found.extend((n, "lead") for n in _elided_subject(previous_clause))
-    for _, end in _occurrences(text, lex.bys, lex.not_bys) if lex.by_chars.intersection(text) else ():
+    for _, end in _occurrences(text, lex.bys, lex.not_bys) if lex.by_search.search(text) else ():
         found.extend((n, "lead") for n in _names(text, end, need_predicate=True))
     pos, tries = text.find("各", start + 1), 0
     while pos != -1 and tries < _MAX_CUES:
         tries += 1
         # Cheap test first: a modal must follow within reach of a short list of names.
-        window = text[pos : pos + _MODAL_WINDOW]
-        if any(m in window for m in lex.modals):
+        if lex.regex["modals"].search(text, pos, pos + _MODAL_WINDOW):
             found.extend((n, "lead") for n in _names(text, pos, need_predicate=True, modal=True))
         pos = text.find("各", pos + 1)
-    for _, end in _occurrences(text, lex.partners) if lex.partner_chars.intersection(text) else ():
+    for _, end in _occurrences(text, lex.partners) if lex.partner_search.search(text) else ():
         found.extend((n, "co") for n in _names(text, end, need_predicate=False))
     return found
 
@@ -405,15 +478,17 @@ def find_inline_duties(joined: Joined, explicit: Iterable[Duty] = ()) -> list[Du
     known = [clean_name(d.as_written) for d in explicit]
     folded = joined.folded
     duties: list[Duty] = []
-    if not _lexicon().body_chars.intersection(folded):
+    if not _lexicon().body_search.search(folded):
         return duties  # no character a body name can end with
     previous = ""
     for pos, end in _clauses(folded):
-        if not any(a < end and pos < b for a, b in taken):
+        if not taken or not _overlaps(taken, pos, end):
             clause = folded[pos:end]
-            lead = len(clause) - len(clause.lstrip(" "))
-            q_start, q_end = pos + lead, pos + len(clause.rstrip(" "))
-            for name, role in _clause_actors(clause, previous):
+            actors = _clause_actors(clause, previous)
+            if actors:
+                lead = len(clause) - len(clause.lstrip(" "))
+                q_start, q_end = pos + lead, pos + len(clause.rstrip(" "))
+            for name, role in actors:
                 written = clean_name(joined.text[pos + name.start : pos + name.end]) if name.end else name.written
                 if name.written != folded[pos + name.start : pos + name.end]:
                     written = name.written  # an expanded bare body is not in the text as such
@@ -425,11 +500,19 @@ def find_inline_duties(joined: Joined, explicit: Iterable[Duty] = ()) -> list[Du
     return duties
 
 
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    for a, b in spans:
+        if a < end and start < b:
+            return True
+    return False
+
+
 def _clauses(folded: str) -> list[tuple[int, int]]:
     """Clause spans: text between , ; 。 ! ? : and line breaks — and, inside quotation marks, between 、,
     because a quoted slogan lists clauses (“政府出资招聘、公安机关管理使用”)."""
     spans, start, quoted = [], 0, False
-    for i, ch in enumerate(folded):
+    for mark in _CLAUSE_MARKS.finditer(folded):  # every other character leaves the state as it is
+        i, ch = mark.start(), mark.group()
         if ch == "“":
             quoted = True
         elif ch == "”":

@@ -213,7 +213,23 @@ def find_kind(source: Source, title: str | None, work_items: int, duties: int) -
     """plan or report: duties, a plan word in the title and numbered items against news cues."""
     plan = (3 if duties else 0) + (2 if title and any(c in title for c in lexicon.words("plan_title_cues.txt")) else 0)
     plan += 1 if work_items >= 3 else 0
-    return "report" if _report_score(source) > plan else "plan"
+    return "report" if _report_score_exceeds(source, plan) else "plan"
+
+
+def _report_score_exceeds(source: Source, plan: int) -> bool:
+    """Whether :func:`_report_score` > ``plan``, searching only until the answer is certain (each cue searches
+    the whole text; a plan with labels and a plan title is settled after a cue or two)."""
+    cues = lexicon.weighted_patterns("report_cues.tsv")
+    if any(weight < 0 for _, weight in cues):
+        return _report_score(source) > plan
+    score, left = 0, sum(weight for _, weight in cues)
+    for pattern, weight in cues:
+        if score > plan or score + left <= plan:
+            break
+        left -= weight
+        if pattern.search(source.text):
+            score += weight
+    return score > plan
 
 
 def find_report_year(source: Source) -> str | None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "QuantityGrammar",
     "alternation",
     "chinese_number",
+    "finditer_from",
     "fold",
     "parse_number",
     "tidy",
@@ -48,16 +50,26 @@ _BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
 #: megabyte of digits linear (no match at all) instead of one giant number Python cannot convert.
 ARABIC = r"(?<![\d.])\d{1,12}(?:\.\d{1,6})?(?![\d])"
 #: Chinese numerals without 万/亿: those are read as part of the unit (二十万元 → 20 万元), as with digits.
-CHINESE = r"[〇零一二两三四五六七八九十百千]{1,8}"
+_CHINESE_DIGITS = "〇零一二两三四五六七八九十百千"
+CHINESE = rf"[{_CHINESE_DIGITS}]{{1,8}}"
 CJK = r"\u4e00-\u9fff"
 
 # Full-width ASCII (U+FF01–U+FF5E) → ASCII, one character for one, so positions survive folding.
 _FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+# Applied with one str.replace per foldable character present (see loaders.text.fold_punctuation: much
+# cheaper than str.translate's per-character dict look-up on CJK text; the result is the same).
+_FOLD_CHARS = {chr(k): chr(v) for k, v in _FOLD.items()}
+_FOLDABLE = re.compile("[\uff01-\uff5e]")
+_DECIMAL = re.compile(r"\d+(?:\.\d+)?")
+_RUN = re.compile(r"\S+")
+_NEWLINE = re.compile("\n")
 
 
 def fold(text: str) -> str:
     """Full-width digits, letters and punctuation to ASCII (８５％ → 85%), length-preserving."""
-    return text.translate(_FOLD)
+    for ch in set(_FOLDABLE.findall(text)):
+        text = text.replace(ch, _FOLD_CHARS[ch])
+    return text
 
 
 def chinese_number(numeral: str) -> int | float | None:
@@ -91,7 +103,7 @@ def chinese_number(numeral: str) -> int | float | None:
 def parse_number(token: str) -> int | float | None:
     """An Arabic (full- or half-width) or Chinese number as int when whole, else float; None if neither."""
     token = fold(token)
-    if re.fullmatch(r"\d+(?:\.\d+)?", token):
+    if _DECIMAL.fullmatch(token):
         value = float(token)
         return int(value) if value.is_integer() and "." not in token else value
     return chinese_number(token)
@@ -114,7 +126,7 @@ class CompactText:
         pieces: list[str] = []
         origin: list[int] = []
         # One regex pass over non-space runs: a Python loop per character would be slow on 1 MB.
-        for run in re.finditer(r"\S+", self.original):
+        for run in _RUN.finditer(self.original):
             pieces.append(run.group())
             origin.extend(range(run.start(), run.end()))
         self.text = fold("".join(pieces))
@@ -142,7 +154,7 @@ class CompactText:
         """1-based line of the original where the compact position ``start`` stands."""
         if self._breaks is None:
             # Found once: counting line breaks per quote would be quadratic on a long text.
-            self._breaks = [match.start() for match in re.finditer("\n", self.original)]
+            self._breaks = [match.start() for match in _NEWLINE.finditer(self.original)]
         first, _ = self.to_original(start, start + 1)
         return first_line + bisect.bisect_left(self._breaks, first)
 
@@ -225,6 +237,29 @@ class Quantity:
 
 #: Dates are never quantities: 6月15日, 2016/11/15 (years and months are not units anyway).
 _DATES = re.compile(r"\d{1,2}月\d{1,2}[日号]|(?<!\d)\d{4}[/.\-]\d{1,2}[/.\-]\d{1,2}(?!\d)")
+_DIGIT = re.compile(r"\d")  # every date starts with one
+
+
+def finditer_from(pattern: re.Pattern[str], starts: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """The matches of ``pattern.finditer(text)``, for a pattern whose matches are never empty and always begin
+    with a character the one-character regex ``starts`` finds: the pattern is tried only where one stands.
+
+    A pattern that opens with a lookbehind or an optional group gets no first-character skip from the regex
+    engine and is tried at every position; jumping between the possible first characters finds the same
+    leftmost matches (a lookbehind still sees the text before the position) at a fraction of the cost.
+    """
+    pos = 0
+    while True:
+        found = starts.search(text, pos)
+        if found is None:
+            return
+        at = found.start()
+        match = pattern.match(text, at)
+        if match is None:
+            pos = at + 1
+        else:
+            yield match
+            pos = match.end()
 
 
 class QuantityGrammar:
@@ -256,14 +291,15 @@ class QuantityGrammar:
             rf"(?P<per>百分之|千分之)(?P<pernum>\d{{1,6}}(?:\.\d{{1,6}})?|[〇零一二两三四五六七八九十百点]{{1,8}})"
             rf"{ratio}|(?P<ar>{ARABIC})|(?P<cn>{CHINESE})"
         )
+        self.token_starts = re.compile(rf"[百千\d{_CHINESE_DIGITS}]")  # what each branch of ``token`` starts with
 
     def find(self, compact: str) -> list[Quantity]:
         """Every number with a unit in the compact text, in order (Chinese numerals flagged, not judged)."""
         masked = bytearray(len(compact))
-        for match in _DATES.finditer(compact):
+        for match in finditer_from(_DATES, _DIGIT, compact):
             masked[match.start() : match.end()] = b"\x01" * (match.end() - match.start())
         found: list[Quantity] = []
-        for match in self.token.finditer(compact):
+        for match in finditer_from(self.token, self.token_starts, compact):
             start, end = match.span()
             if masked[start] or (start and compact[start - 1] == "第"):
                 continue  # a date or an ordinal (第1名)

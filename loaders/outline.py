@@ -9,6 +9,7 @@ sections), because PDF extraction can wrap a line just before a bracketed number
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from loaders import lexicon
@@ -83,11 +84,21 @@ class Item:
         return join_lines(source, self.text_start, self.end)
 
 
-def _match_marker(source: Source, line: int) -> tuple[int, int, str, int, int] | None:
-    start, end = source.line_span(line)
-    m = _MARKER.match(source.folded, start, end)
-    if not m:
-        return None
+# The marker at the start of any line, found in one pass over the text. No part of a marker matches a line
+# break, so each match lies within its line, as _MARKER.match bounded by the line would find it.
+_MARKER_LINE = re.compile("^" + _MARKER.pattern, re.M)
+
+
+def _markers(source: Source, end: int) -> Iterator[tuple[int, re.Match[str]]]:
+    """(line, marker match) of every line that starts with a number marker, up to the first line starting at
+    or after ``end``."""
+    for m in _MARKER_LINE.finditer(source.folded):
+        if m.start() >= end:
+            return
+        yield source.line_of(m.start()), m
+
+
+def _match_marker(source: Source, m: re.Match[str]) -> tuple[int, int, str, int, int] | None:
     for rank in (1, 2, 3, 4):
         raw = m.group(f"r{rank}")
         if raw is not None:
@@ -108,10 +119,8 @@ def parse_outline(source: Source, end: int | None = None) -> list[Item]:
     last_value: dict[int, int] = {}
     # The last child of each rank per parent (None = top level), so checking a number is O(1).
     last_child: dict[tuple[int, int], Item] = {}
-    for line in range(1, source.line_count + 1):
-        if source.line_starts[line - 1] >= end:
-            break
-        found = _match_marker(source, line)
+    for line, m in _markers(source, end):
+        found = _match_marker(source, m)
         if not found:
             continue
         rank, value, marker, start, body_start = found

@@ -27,6 +27,7 @@ from loaders.numbers import (
     Quantity,
     QuantityGrammar,
     alternation,
+    finditer_from,
     is_noun,
     scan_clause_end,
     scan_clause_start,
@@ -39,6 +40,11 @@ __all__ = ["find_targets"]
 _CLAUSE = ",;:!?。"
 _SENTENCE = "。!?"
 _MAX_METRIC = 60  # characters
+_SENTENCE_STOP = re.compile(f"[{re.escape(_SENTENCE)}]")
+_CJK_RUN = re.compile(f"[{CJK}]+")
+_CJK_CHAR = re.compile(f"[{CJK}]")
+_DIGIT = re.compile(r"\d")
+_EXAMPLES = re.compile(r"\([^()]*(?:、|等)\)")
 
 
 @dataclass(frozen=True)
@@ -62,6 +68,7 @@ class _Lexicon:
     full_coverage: re.Pattern[str]
     coverage_suffix: str
     deadline: re.Pattern[str]
+    deadline_starts: re.Pattern[str]  # the first character of any deadline phrase
     plan_periods: dict[str, str]
     definite_prefixes: frozenset[str]
     action_verbs: re.Pattern[str]
@@ -110,6 +117,11 @@ def _lexicon() -> _Lexicon:
         full_coverage=re.compile(alternation(raw["full_coverage"])),
         coverage_suffix=raw["full_coverage_metric_suffix"],
         deadline=deadline,
+        # A prefix word, the 19/20 of a year, or an opening quote or the first character of a plan period.
+        deadline_starts=re.compile(
+            "[" + "".join(sorted({re.escape(w[0]) for w in [*raw["deadline_prefixes"], *plan, "19", "20", "“"] if w}))
+            + "]"
+        ),
         plan_periods=plan,
         definite_prefixes=frozenset(raw["definite_deadline_prefixes"]),
         action_verbs=re.compile(alternation(raw["action_verbs"])),
@@ -148,7 +160,7 @@ class _Sentences:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.stops = [match.start() for match in re.finditer(f"[{re.escape(_SENTENCE)}]", text)]
+        self.stops = [match.start() for match in _SENTENCE_STOP.finditer(text)]
 
     def bounds(self, position: int) -> tuple[int, int]:
         index = bisect.bisect_left(self.stops, position)
@@ -196,7 +208,7 @@ def find_targets(text: str, first_line: int = 1) -> list[Target]:
 def _find_deadlines(compact: str, lex: _Lexicon) -> list[_Deadline]:
     """Dated phrases that set a deadline: 到2020年, 2015年底前, 2004年6月份, 到“十二五”末期, 2017年实现."""
     found: list[_Deadline] = []
-    for match in lex.deadline.finditer(compact):
+    for match in finditer_from(lex.deadline, lex.deadline_starts, compact):
         if match.group("plan"):
             if not (match.group("pre") in lex.definite_prefixes or match.group("psuf")):
                 continue  # a bare “十三五” names a plan, not a deadline
@@ -273,7 +285,7 @@ def _cue_before(compact: str, position: int, floor: int, lex: _Lexicon, gap: int
     """The comparator cue ending right before ``position`` (or up to ``gap`` CJK characters before it)."""
     for skip in range(gap + 1):
         end = position - skip
-        if end <= floor or (skip and not re.fullmatch(f"[{CJK}]+", compact[end:position])):
+        if end <= floor or (skip and not _CJK_RUN.fullmatch(compact[end:position])):
             return None
         for length in lex.cue_lengths:
             if end - length >= floor and compact[end - length : end] in lex.comparators:
@@ -325,7 +337,7 @@ def _numeric_goals(
         comparator = _comparator(cue[2] if cue else None, last.postfix, last.unit, lex)
         pairs = _pair_metrics(before, group, respectively, lex) if cue and metric == before else None
         follower = compact[last.end : last.end + 1]
-        modifier = not cue and bool(re.match(f"[{CJK}]", follower)) and follower != "的"
+        modifier = not cue and bool(_CJK_CHAR.match(follower)) and follower != "的"
         for quantity, name in pairs or [(quantity, metric) for quantity in group]:
             found.append(
                 _Found(clause_start, clause_end, quantity.start, name, comparator, quantity.value, quantity.unit,
@@ -467,7 +479,7 @@ def _dated_actions(
         direction = lex.direction_tail.search(text)
         comparator = unit = None
         metric = _clean(text, lex)
-        if direction and not re.search(r"\d", text):
+        if direction and not _DIGIT.search(text):
             comparator = lex.directions[
                 next(word for word in sorted(lex.directions, key=len, reverse=True) if direction.group().endswith(word))
             ]
@@ -485,6 +497,6 @@ def _dated_actions(
 def _clean(phrase: str, lex: _Lexicon, leading_only: bool = False) -> str:
     """A metric noun phrase: example lists in brackets dropped, leading verbs and trailing 要/同比 trimmed."""
     # "重点地区（城中村、城乡结合部等）排查率" → 重点地区排查率: a bracket of examples is not the metric.
-    phrase = re.sub(r"\([^()]*(?:、|等)\)", "", phrase)
+    phrase = _EXAMPLES.sub("", phrase)
     return trim_phrase(phrase, lex.leading, lex.trailing, leading_only)
 

@@ -8,6 +8,7 @@ lines does change lengths, so :class:`Joined` carries the original offset of eve
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -25,10 +26,17 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 
 # Control bytes that never occur in text files (tab, newlines, form feed and escape do).
 _TEXT_CONTROLS = frozenset(b"\t\n\r\f\x1b")
+# Every other byte: deleting these leaves the binary control bytes, counted in C.
+_NOT_BINARY = bytes(b for b in range(256) if not (b < 0x20 and b not in _TEXT_CONTROLS))
 
 # Full-width ASCII (！ … ～) → ASCII and the ideographic space → space; one character each.
 _FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 _FOLD.update({0x3000: 0x20, ord("﹙"): ord("("), ord("﹚"): ord(")"), ord("﹕"): ord(":")})
+# The same map applied with str.replace for each foldable character the text holds: str.translate with a
+# dict looks every character up in Python, which costs far more on CJK text than finding the few foldable
+# ones with a regex. No folded character is itself foldable, so the order of the replacements is free.
+_FOLD_CHARS = {chr(k): chr(v) for k, v in _FOLD.items()}
+_FOLDABLE = re.compile("[" + "".join(re.escape(c) for c in _FOLD_CHARS) + "]")
 
 # A line ending in one of these ends a paragraph; any other line break is a PDF wrap.
 PARAGRAPH_END = frozenset("。！？!?:")
@@ -103,7 +111,7 @@ def looks_binary(raw: bytes) -> bool:
     head = raw[:8192]
     if b"\x00" in head:
         return True
-    controls = sum(1 for b in head if b < 0x20 and b not in _TEXT_CONTROLS)
+    controls = len(head.translate(None, _NOT_BINARY))  # bytes below 0x20 other than _TEXT_CONTROLS
     return controls > len(head) // 20
 
 
@@ -180,16 +188,19 @@ _TRADITIONAL_ONLY = frozenset(
     "體歲親種總條場設區處轉態權戰業東車語黨競議論風邊陽陰將專傳強鄉鎮職聯級衛譯參無愛電網監"
 )
 _SAMPLE = 20_000
+# The same tests as character classes, counted in C (a generator over 20,000 characters costs far more).
+_TRADITIONAL_CHAR = re.compile("[" + "".join(sorted(_TRADITIONAL_ONLY)) + "]")
+_CJK_CHAR = re.compile("[\u4e00-\u9fff]")
 _MIN_TRADITIONAL = 3  # hits in the sample, and at least one CJK character in 50
 
 
 def is_traditional(text: str) -> bool:
     """Whether a text is written in Traditional Chinese, judged cheaply from a sample."""
     sample = text[:_SAMPLE]
-    hits = sum(1 for ch in sample if ch in _TRADITIONAL_ONLY)
+    hits = len(_TRADITIONAL_CHAR.findall(sample))
     if hits < _MIN_TRADITIONAL:
         return False
-    cjk = sum(1 for ch in sample if "\u4e00" <= ch <= "\u9fff")
+    cjk = len(_CJK_CHAR.findall(sample))
     return hits * 50 >= cjk
 
 
@@ -217,7 +228,9 @@ def to_simplified(text: str) -> str:
 
 def fold_punctuation(text: str) -> str:
     """Full-width punctuation, digits and letters → ASCII, one character for one character."""
-    return text.translate(_FOLD)
+    for ch in set(_FOLDABLE.findall(text)):
+        text = text.replace(ch, _FOLD_CHARS[ch])
+    return text
 
 
 def find_text_warnings(text: str) -> list[str]:
@@ -303,6 +316,7 @@ def join_lines(source: Source, start: int, end: int) -> Joined:
     becomes one space so words do not fuse.
     """
     pieces: list[str] = []
+    folded: list[str] = []  # the same pieces cut from the folded twin: folding is per character
     offsets: list[int] = []
     text = source.text
     prev_last = ""
@@ -320,15 +334,17 @@ def join_lines(source: Source, start: int, end: int) -> Joined:
                 first = source.folded[lo]
                 if prev_last in PARAGRAPH_END:
                     pieces.append("\n")
+                    folded.append("\n")
                     offsets.append(lo - 1)
                 elif prev_last.isascii() and prev_last.isalnum() and first.isascii() and first.isalnum():
                     pieces.append(" ")
+                    folded.append(" ")
                     offsets.append(lo - 1)
             pieces.append(text[lo:hi])
+            folded.append(source.folded[lo:hi])
             offsets.extend(range(lo, hi))
             prev_last = source.folded[hi - 1]
         if nl == -1:
             break
         line_start = nl + 1
-    joined = "".join(pieces)
-    return Joined(joined, fold_punctuation(joined), offsets)
+    return Joined("".join(pieces), "".join(folded), offsets)

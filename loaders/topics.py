@@ -83,28 +83,50 @@ def _matcher(table_items: tuple[tuple[str, tuple[tuple[str, float], ...]], ...])
     """One regex that finds every keyword start in a single pass, and for each matched keyword the
     (slug, weight) pairs it scores — including shorter keywords that are its prefixes (网格 in 网格化),
     which a longest-first alternation would otherwise hide. One pass instead of one ``count`` per
-    keyword keeps tagging cheap at 100k measures."""
+    keyword keeps tagging cheap at 100k measures.
+
+    The regex has one branch per first character, ``X(?=(rest|…))``, each with its own group: a branch
+    of literals lets the regex engine skip straight to the characters a keyword can start with, and the
+    lookahead still finds keywords that overlap. At each position the longest keyword wins, as in one
+    longest-first alternation. ``credit`` maps (group number, rest) to the pairs."""
     weights: dict[str, list[tuple[str, float]]] = {}
     for slug, pairs in table_items:
         for keyword, weight in pairs:
             if keyword:
                 weights.setdefault(keyword, []).append((slug, weight))
     keywords = sorted(weights, key=lambda k: (-len(k), k))
-    credit = {k: [pair for other in keywords if k.startswith(other) for pair in weights[other]] for k in keywords}
-    pattern = re.compile("(?=(" + "|".join(re.escape(k) for k in keywords) + "))") if keywords else re.compile("(?!)")
-    return pattern, credit
+    if not keywords:
+        return re.compile("(?!)"), {}
+    by_first: dict[str, list[str]] = {}
+    for keyword in keywords:  # longest first within each branch too
+        by_first.setdefault(keyword[0], []).append(keyword)
+    branches = []
+    credit: dict[tuple[int, str], list[tuple[str, float]]] = {}
+    for group, (first, words) in enumerate(by_first.items(), start=1):
+        branches.append(re.escape(first) + "(?=(" + "|".join(re.escape(w[1:]) for w in words) + "))")
+        for k in words:
+            credit[(group, k[1:])] = [pair for other in keywords if k.startswith(other) for pair in weights[other]]
+    return re.compile("|".join(branches)), credit
+
+
+@cache
+def _shipped_matcher() -> tuple[re.Pattern[str], dict]:
+    return _matcher(_shipped_frozen())
 
 
 def score_topics(text: str, keywords: Keywords | None = None) -> dict[str, float]:
     """Every topic with a keyword in ``text``, and its score (sum of occurrences × weight)."""
-    table = _shipped_keywords() if keywords is None else keywords
-    pattern, credit = _matcher(_freeze(table))
+    if keywords is None or keywords is _shipped_keywords():
+        pattern, credit = _shipped_matcher()  # no hashing of the whole table on every call
+    else:
+        pattern, credit = _matcher(_freeze(keywords))
     # PDF extraction breaks lines inside words (毒品\n犯罪), and Chinese has no spaces between
     # words, so matching on the text with all whitespace removed loses nothing.
     flat = _WHITESPACE.sub("", text)
     scores: dict[str, float] = {}
     for match in pattern.finditer(flat):
-        for slug, weight in credit[match.group(1)]:
+        group = match.lastindex
+        for slug, weight in credit[(group, match.group(group))]:
             scores[slug] = scores.get(slug, 0.0) + weight
     return scores
 

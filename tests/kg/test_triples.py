@@ -251,3 +251,20 @@ def test_ontology_class_hierarchy_and_roles() -> None:
         for r in onto.subjects(RDF.type, P.Role)
     }
     assert zh == {"lead": {"牵头"}, "co": {"配合"}, "guide": {"指导"}, "implement": {"落实"}}
+
+
+def test_the_writer_mints_the_iris_the_ontology_names() -> None:
+    """kg.triples builds child IRIs by suffixing the parent's (fast path); they must stay the ones ontology.ns
+    mints, for any id (the percent-encoding included)."""
+    from ontology.ns import assignment_iri, doc_iri, evidence_iri, measure_iri, outcome_iri, target_iri
+
+    for mid in ("a1b2c3d4e5f6-001", "文件 1-002", "x/y?z-003"):
+        assert assignment_iri(mid, 3) == measure_iri(mid) + "/a3"
+        assert evidence_iri(mid, 3) == measure_iri(mid) + "/a3/evidence"
+        assert target_iri(mid, 2) == measure_iri(mid) + "/t2"
+    for did in ("a1b2c3d4e5f6", "文件 1"):
+        assert outcome_iri(did, 4) == doc_iri(did) + "/o4"
+    docs = [hohhot_plan()]
+    lines = "".join(document_ntriples(d) for d in docs)
+    m = docs[0].measures[0]
+    assert f"<{evidence_iri(m.id, 1)}>" in lines and f"<{assignment_iri(m.id, 1)}>" in lines
