@@ -1,200 +1,199 @@
-"""Benchmark pingan-kg on synthetic corpora and print one table per run.
+"""Benchmark pingan-kg on synthetic corpora and print the tables (GitHub markdown).
 
-    python benchmarks/run.py                       # sizes 2000,20000,100000 measures
-    python benchmarks/run.py --sizes 2000 --runs 3  # a quick run (what CI runs as a smoke test)
+    python benchmarks/run.py                        # sizes 2000,20000,100000 measures
+    python benchmarks/run.py --sizes 2000 --runs 3  # quick
+    python benchmarks/run.py --markdown bench.md    # also write the tables, the machine and the command
 
-For each size: a full build with --jobs 1 and --jobs 2 (wall time, MB/s, measures/s, time per measure, peak
-memory of the process tree), a rebuild with nothing changed and with one file changed, the cold latency of
-six CLI questions (a fresh `kg` process each time, store on disk: the first run, which also keeps the rows of a
-slow query beside the generation, and the median of the others), and the same questions answered the plain
-way in the same run: the store's N-Triples loaded into an in-memory rdflib Graph and the same SPARQL run there.
+For each size: a full build with --jobs 1 and --jobs 2 (wall time, MB/s, measures/s, time per measure and two
+memory figures, see benchmarks/proctree.py), a rebuild with nothing changed and with one file changed, the
+cold latency of six CLI questions (a fresh `kg` process each time, store on disk: the first run, which also
+keeps the rows of a slow query beside the generation, and the median of the later runs, which read them),
+and the same questions answered the plain way: `kg export --format nt`, parsed into an in-memory rdflib
+Graph, the same SPARQL files (benchmarks/rdflib_side.py), under a per-question limit, a parse limit, a total
+time budget and an address-space cap.
 
-Numbers, not assertions: nothing here fails because something is slow. psutil, when installed, gives
-the peak memory of the whole process tree (workers included).
+Numbers, not assertions: nothing here fails because something is slow. Standard library only (no psutil):
+the runner works from a fresh `pip install -e .[test]`. The `kg` CLI is the only way into the store.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
+import shlex
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from importlib import metadata
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from benchmarks.make_corpus import write_corpus  # noqa: E402
+from benchmarks.proctree import Measured, run_measured  # noqa: E402
 
 # The installed `kg` script, as a user runs it (else the module).
 _SCRIPT = Path(sys.executable).parent / "kg"
 KG = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "kg.cli"]
-A, B = "呼和浩特市公安局", "呼和浩特市司法局"
-QUESTIONS: list[tuple[str, list[str]]] = [
-    ("kg --help", ["--help"]),
-    (f"kg measures --agency {A} --role lead", ["measures", "--agency", A, "--role", "lead"]),
-    (f"kg overlap {A} {B}", ["overlap", A, B]),
-    ("kg overlap --top 10", ["overlap", "--top", "10"]),
-    (f"kg agency {A}", ["agency", A]),
-    ("kg targets --due 2020", ["targets", "--due", "2020"]),
+A, B, PLACE = "呼和浩特市公安局", "呼和浩特市司法局", "呼和浩特市"
+# (label, arguments, the step of benchmarks/rdflib_side.py that computes the same answer)
+QUESTIONS: list[tuple[str, list[str], str | None]] = [
+    ("kg --help", ["--help"], None),
+    (f"kg measures --agency {A} --role lead", ["measures", "--agency", A, "--role", "lead"], "measures"),
+    (f"kg overlap {A} {B}", ["overlap", A, B], "overlap"),
+    ("kg overlap --top 10", ["overlap", "--top", "10"], "top"),
+    (f"kg agency {A}", ["agency", A], "agency"),
+    ("kg targets --due 2020", ["targets", "--due", "2020"], "targets"),
 ]
-
-# The plain way: what each question costs in SPARQL on an rdflib Graph, the same query files with the same
-# parameters (rdflib's initBindings), the name resolution included (agency_index).
-RDFLIB_SCRIPT = r"""
-import json, resource, signal, sys, time
-import rdflib
-sys.path.insert(0, sys.argv[3])
-import queries
-from ontology.ns import PREFIXES, agency_iri, place_iri
-limit = float(sys.argv[2])
-started = time.perf_counter()
-g = rdflib.Graph()
-g.parse(sys.argv[1], format="nt")
-load = time.perf_counter() - started
-a, b = rdflib.URIRef(agency_iri(sys.argv[4])), rdflib.URIRef(agency_iri(sys.argv[5]))
-place = rdflib.URIRef(place_iri(sys.argv[6]))
-def q(name, **bind):
-    return list(g.query(queries.sparql(name), initNs=PREFIXES, initBindings=bind))
-lead = rdflib.Literal("lead")
-plans = {
-    "measures": lambda: (q("agency_index"), q("measures_by_agency", agency=a, role=lead)),
-    "overlap": lambda: (q("agency_index"), q("overlap", agencyA=a, agencyB=b), q("measures_by_agency", agency=a),
-                        q("measures_by_agency", agency=b)),
-    "top": lambda: q("overlap_top"),
-    "agency": lambda: (q("agency_index"), q("measures_by_agency", agency=a), q("targets"), q("topic_index"),
-                       q("topic_agencies", place=place), q("overlap_top"), q("outcomes")),
-    "targets": lambda: q("targets"),
+RDFLIB_STEPS = [step for _, _, step in QUESTIONS if step]
+REASONS = {
+    "parse": "the parse did not finish (its cell says why), so no question ran",
+    "memory": "MemoryError under the address-space cap (or killed near it)",
+    "budget": "the rdflib side's total time budget ran out during or before this question",
+    "error": "rdflib raised an exception (named below the table)",
+    "died": "the rdflib process ended without a result (exit status below the table)",
+    "skipped": "size above --rdflib-max",
+    "n/a": "no SPARQL behind this question",
 }
-def alarm(*_):
-    raise TimeoutError
-signal.signal(signal.SIGALRM, alarm)
-out = {"load": load, "triples": len(g)}
-for name, plan in plans.items():
-    signal.alarm(int(limit))
-    t = time.perf_counter()
-    try:
-        plan()
-        out[name] = time.perf_counter() - t
-    except TimeoutError:
-        out[name] = None
-    signal.alarm(0)
-out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps(out))
-"""
-RDFLIB_OF = {"measures": 1, "overlap": 2, "top": 3, "agency": 4, "targets": 5}
-
-
-def run_measured(cmd: list[str], cwd: Path | None = None,
-                 timeout: float | None = None) -> tuple[float, float, subprocess.CompletedProcess]:
-    """(wall seconds, peak MB of the process tree's summed RSS, result). Without psutil the peak is the
-    largest single child's (resource.getrusage), a lower bound."""
-    try:
-        import psutil
-    except ImportError:
-        import resource
-
-        started = time.perf_counter()
-        result = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=_env())
-        return time.perf_counter() - started, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, result
-
-    # Output goes to files, not pipes: a child blocked on a full pipe nobody reads would never finish.
-    out_file, err_file = tempfile.TemporaryFile(), tempfile.TemporaryFile()
-    started = time.perf_counter()
-    proc = psutil.Popen(cmd, cwd=cwd, stdout=out_file, stderr=err_file, env=_env())
-    peak = 0
-    while proc.poll() is None:
-        if timeout is not None and time.perf_counter() - started > timeout:
-            proc.kill()  # our own child; reported as "> timeout"
-            proc.wait()
-            return float("inf"), peak / 2**20, subprocess.CompletedProcess(cmd, -9, "", "timed out")
-        try:
-            procs = [proc, *proc.children(recursive=True)]
-            peak = max(peak, sum(p.memory_info().rss for p in procs if p.is_running()))
-        except psutil.Error:
-            pass
-        time.sleep(0.02)
-    proc.wait()
-    wall = time.perf_counter() - started
-    out_file.seek(0)
-    err_file.seek(0)
-    out, err = out_file.read(), err_file.read()
-    result = subprocess.CompletedProcess(cmd, proc.returncode, out.decode("utf-8", "replace"),
-                                         err.decode("utf-8", "replace"))
-    return wall, peak / 2**20, result
 
 
 def _env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(HERE.parent), "PYTHONWARNINGS": "ignore"}
 
 
-def kg(args: list[str], store: Path, timeout: float | None = None) -> tuple[float, float,
-                                                                          subprocess.CompletedProcess]:
-    extra = [] if args == ["--help"] else ["--store", str(store)]
-    return run_measured(KG + args + extra, timeout=timeout)
+def kg(args: list[str], store: Path | None, timeout: float | None = None) -> Measured:
+    """Run `kg ARGS --store STORE`; exit status 0 or 1 (an answer, or a name the store lacks) or a timeout."""
+    extra = [] if args == ["--help"] or store is None else ["--store", str(store)]
+    measured = run_measured(KG + args + extra, env=_env(), timeout=timeout)
+    if not measured.timed_out and measured.returncode not in (0, 1):
+        raise SystemExit(f"failed ({measured.returncode}): {shlex.join(KG + args + extra)}\n"
+                         f"{measured.stderr[-2000:]}")
+    return measured
 
 
-def checked(measured: tuple[float, float, subprocess.CompletedProcess]) -> tuple[float, float, str]:
-    wall, peak, result = measured
-    if result.returncode == -9 and result.stderr == "timed out":
-        return wall, peak, ""
-    if result.returncode not in (0, 1):
-        raise SystemExit(f"failed: {' '.join(result.args)}\n{result.stderr[-2000:]}")
-    return wall, peak, result.stdout
+# --------------------------------------------------------------------------- one size
 
 
-def bench_size(size: int, work: Path, runs: int, rdflib_max: int, rdflib_limit: float,
-               cli_timeout: float | None = None) -> dict:
+def bench_size(size: int, work: Path, opts: argparse.Namespace) -> dict:
     corpus = work / f"corpus-{size}"
     if not (corpus / ".complete").exists():
         write_corpus(corpus, size)
         (corpus / ".complete").write_text("ok")
     files = sorted(corpus.glob("*.txt"))
-    mb = sum(p.stat().st_size for p in files) / 1e6
-    row: dict = {"size": size, "files": len(files), "mb": mb}
+    row: dict = {"size": size, "files": len(files), "mb": sum(p.stat().st_size for p in files) / 1e6}
     for jobs in (1, 2):
         store = work / f"store-{size}-j{jobs}"
         subprocess.run(["rm", "-rf", str(store)], check=True)
-        wall, peak, out = checked(kg(["build", str(corpus), "--jobs", str(jobs)], store))
-        row[f"build{jobs}"] = (wall, peak)
-        row["summary"] = out.strip().splitlines()[-1]
+        built = kg(["build", str(corpus), "--jobs", str(jobs), "--store", str(store)], None)
+        row[f"build{jobs}"] = built
+        row["summary"] = built.stdout.strip().splitlines()[-1] if built.stdout.strip() else ""
     store = work / f"store-{size}-j2"
-    row["unchanged"] = checked(kg(["build", str(corpus), "--jobs", "2"], store))[:2]
+    build = ["build", str(corpus), "--jobs", "2", "--store", str(store)]
+    row["unchanged"] = kg(build, None)
     target = files[len(files) // 2]
     original = target.read_bytes()
     try:
         target.write_bytes(original + "\n（九）新增措施。加强巡逻防控。（责任单位：市公安局、市司法局）\n".encode())
-        row["one_changed"] = checked(kg(["build", str(corpus), "--jobs", "2"], store))[:2]
+        row["one_changed"] = kg(build, None)
     finally:
         target.write_bytes(original)
-    checked(kg(["build", str(corpus), "--jobs", "2"], store))  # back to the corpus as generated
+    kg(build, None)  # back to the corpus as generated
     row["cli"] = {}
-    for label, args in QUESTIONS:
-        first = checked(kg(args, store, cli_timeout))[0]
-        if first == float("inf"):  # no point waiting again: the rows were not kept
-            row["cli"][label] = (first, first, 0)
-            continue
-        times = [first] + [checked(kg(args, store, cli_timeout))[0] for _ in range(runs - 1)]
-        lines = checked(kg(args, store, cli_timeout))[2].count("\n")
-        row["cli"][label] = (times[0], statistics.median(times[1:] or times), lines)
-    if size <= rdflib_max:
-        nt = work / f"union-{size}.nt"
-        dump = ("from kg.store import open_store; import sys\n"
-                "from pyoxigraph import DefaultGraph, RdfFormat\n"
-                "s = open_store(sys.argv[1]); open(sys.argv[2], 'wb').write("
-                "s._store.dump(format=RdfFormat.N_TRIPLES, from_graph=DefaultGraph()))")
-        subprocess.run([sys.executable, "-c", dump, str(store), str(nt)], check=True, env=_env())
-        wall, peak, result = run_measured([sys.executable, "-c", RDFLIB_SCRIPT, str(nt), str(rdflib_limit),
-                                           str(HERE.parent), A, B, "呼和浩特市"])
-        row["rdflib"] = json.loads(result.stdout.strip().splitlines()[-1]) if result.returncode == 0 else None
-        if row["rdflib"]:
-            row["rdflib"]["tree_peak_mb"] = peak
-        nt.unlink()
+    for label, args, _ in QUESTIONS:
+        first = kg(args, store, opts.cli_timeout)
+        later: list[Measured] = []
+        if not first.timed_out:  # a timed-out first run kept no rows: waiting again measures the same thing
+            later = [kg(args, store, opts.cli_timeout) for _ in range(opts.runs - 1)]
+        walls = [m.wall for m in later]
+        row["cli"][label] = {
+            "first": first.wall,
+            "median": statistics.median(walls) if walls else None,
+            "runs": 1 + len(later),
+            "lines": None if first.timed_out else first.stdout.count("\n"),
+            "exit": None if first.timed_out else first.returncode,
+        }
+    if opts.rdflib_max is not None and size > opts.rdflib_max:
+        row["rdflib"] = {"skipped": True, "steps": {s: ("skipped",) for s in RDFLIB_STEPS}, "parse": ("skipped",)}
+    else:
+        row["rdflib"] = rdflib_side(store, work / f"union-{size}.nt", opts)
     return row
+
+
+def rdflib_side(store: Path, nt: Path, opts: argparse.Namespace) -> dict:
+    """Export the store as N-Triples with the CLI, run benchmarks/rdflib_side.py on it and read its lines.
+
+    Every step gets ("time", seconds), ("limit", seconds) or (reason,) with reason a key of REASONS."""
+    exported = kg(["export", "--format", "nt", "-o", str(nt)], store)
+    if exported.returncode != 0:
+        raise SystemExit(f"kg export failed:\n{exported.stderr[-2000:]}")
+    info: dict = {"export": exported.wall, "nt_mb": nt.stat().st_size / 1e6}
+    cmd = [sys.executable, str(HERE / "rdflib_side.py"), str(nt), A, B, PLACE, "--limit", str(opts.rdflib_limit),
+           "--parse-limit", str(opts.rdflib_parse_limit), "--mem-gb", str(opts.rdflib_mem_gb)]
+    if opts.no_rdflib_fix:
+        cmd.append("--no-rdflib-fix")
+    try:
+        ran = run_measured(cmd, env=_env(), timeout=opts.rdflib_budget)
+    finally:
+        nt.unlink()
+    lines = {}
+    for text in ran.stdout.splitlines():
+        try:
+            line = json.loads(text)
+        except ValueError:
+            continue
+        lines[line.get("step")] = line
+    info.update(wall=ran.wall, tree_peak=ran.tree_peak_mb, proc_peak=ran.proc_peak_mb, returncode=ran.returncode,
+                timed_out=ran.timed_out, stderr=ran.stderr.strip().splitlines()[-1:] if ran.stderr.strip() else [])
+    start = lines.get("start", {})
+    info["rdflib"] = start.get("rdflib", "?")
+    info["fix"] = start.get("fix")
+    # Why a step has no line: the budget, the memory cap, or the process ended some other way.
+    if ran.timed_out:
+        missing = "budget"
+    elif ran.returncode != 0 and ("MemoryError" in ran.stderr or ran.proc_peak_mb >= 0.75 * opts.rdflib_mem_gb * 1024):
+        missing = "memory"
+    else:
+        missing = "died"
+    info["errors"] = {}
+    parse = lines.get("parse")
+    if parse is None:
+        info["parse"] = (missing,)
+    elif "error" in parse:
+        info["parse"] = ("limit", opts.rdflib_parse_limit) if parse["error"] == "limit" else (parse["error"],)
+        if "detail" in parse:
+            info["errors"]["parse"] = parse["detail"]
+    else:
+        info["parse"] = ("time", parse["seconds"])
+        info["triples"] = parse["triples"]
+    info["steps"] = {}
+    for step in RDFLIB_STEPS:
+        line = lines.get(step)
+        if info["parse"][0] != "time":
+            info["steps"][step] = ("parse",)
+        elif line is None:
+            info["steps"][step] = (missing,)
+        elif "error" in line:
+            info["steps"][step] = ("limit", opts.rdflib_limit) if line["error"] == "limit" else (line["error"],)
+            if "detail" in line:
+                info["errors"][step] = line["detail"]
+        else:
+            info["steps"][step] = ("time", line["seconds"])
+    info["finished"] = "end" in lines
+    if info["finished"]:
+        info["outcome"] = f"finished in {fmt_s(ran.wall)}"
+    elif ran.timed_out:
+        info["outcome"] = f"killed at its total budget of {opts.rdflib_budget:.0f} s"
+    else:
+        info["outcome"] = f"ended with exit status {ran.returncode} before finishing ({missing})"
+    return info
+
+
+# --------------------------------------------------------------------------- tables
 
 
 def fmt_s(seconds: float | None) -> str:
@@ -205,74 +204,177 @@ def fmt_s(seconds: float | None) -> str:
     return f"{seconds:.2f} s" if seconds >= 0.1 else f"{seconds * 1000:.0f} ms"
 
 
-def print_tables(rows: list[dict], rdflib_limit: float) -> None:
-    print("\n## Build (synthetic corpus; wall time, peak RSS of the process tree)\n")
-    print("| measures | files | MB | jobs | build | MB/s | measures/s | µs/measure | peak memory |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+def fmt_mb(mb: float | None) -> str:
+    return "—" if mb is None else f"{mb:,.0f}"
+
+
+def fmt_ratio(value: float, lower_bound: bool) -> str:
+    text = f"{value:,.0f}×" if value >= 10 else f"{value:.1f}×"
+    return "> " + text if lower_bound else text
+
+
+def cell(outcome: tuple) -> str:
+    """A step's outcome as a table cell: a time, '> limit', or one word."""
+    if outcome[0] == "time":
+        return fmt_s(outcome[1])
+    if outcome[0] == "limit":
+        return f"> {outcome[1]:g} s"
+    return outcome[0]
+
+
+def ratio(rd: dict, step: str | None, kg_seconds: float | None) -> str:
+    """(rdflib parse + query) / a kg figure; '> n×' when rdflib hit its limit; '—' when either is unknown."""
+    if step is None or kg_seconds is None or kg_seconds == float("inf") or rd["parse"][0] != "time":
+        return "—"
+    kind, *value = rd["steps"][step]
+    if kind not in ("time", "limit"):
+        return "—"
+    return fmt_ratio((rd["parse"][1] + value[0]) / kg_seconds, kind == "limit")
+
+
+def render(rows: list[dict], opts: argparse.Namespace) -> list[str]:
+    out: list[str] = []
+    add = out.append
+    add("### Build (full, fresh store)")
+    add("")
+    add("Memory: Σ RSS = the largest sum, over samples of /proc every 50 ms, of the resident set sizes of `kg` and "
+        "its worker processes (pages a forked worker shares with its parent count once per process); largest "
+        "process = the high-water RSS of the biggest single process (kernel rusage and the samples).")
+    add("")
+    add("| measures | files | MB | jobs | build | MB/s | measures/s | µs/measure | "
+        "peak Σ RSS, kg + workers (MB) | peak RSS, largest process (MB) |")
+    add("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         for jobs in (1, 2):
-            wall, peak = r[f"build{jobs}"]
-            print(f"| {r['size']:,} | {r['files']} | {r['mb']:.1f} | {jobs} | {fmt_s(wall)} | {r['mb'] / wall:.2f} | "
-                  f"{r['size'] / wall:,.0f} | {wall / r['size'] * 1e6:,.0f} | {peak:,.0f} MB |")
-    print("\n## Rebuild (--jobs 2)\n")
-    print("| measures | full build | nothing changed | share | one file changed | share |")
-    print("|---:|---:|---:|---:|---:|---:|")
+            m: Measured = r[f"build{jobs}"]
+            add(f"| {r['size']:,} | {r['files']} | {r['mb']:.1f} | {jobs} | {fmt_s(m.wall)} | {r['mb'] / m.wall:.2f} | "
+                f"{r['size'] / m.wall:,.0f} | {m.wall / r['size'] * 1e6:,.0f} | {fmt_mb(m.tree_peak_mb)} | "
+                f"{fmt_mb(m.proc_peak_mb)} |")
+    add("")
+    add("### Rebuild (--jobs 2, same store)")
+    add("")
+    add("| measures | full build | nothing changed | share | one file changed | share |")
+    add("|---:|---:|---:|---:|---:|---:|")
     for r in rows:
-        full = r["build2"][0]
-        print(f"| {r['size']:,} | {fmt_s(full)} | {fmt_s(r['unchanged'][0])} | {r['unchanged'][0] / full:.1%} | "
-              f"{fmt_s(r['one_changed'][0])} | {r['one_changed'][0] / full:.1%} |")
-    print("\n## Cold CLI latency (fresh process, store on disk) vs the plain rdflib way\n")
-    print("rdflib: the store's union exported as N-Triples, parsed into an in-memory rdflib Graph, then the same "
-          f"SPARQL files (limit {rdflib_limit:.0f} s per question). Ratio = rdflib (parse + queries) / kg median.\n")
-    print("| measures | question | output lines | kg first | kg median | rdflib parse | rdflib queries | ratio |")
-    print("|---:|---|---:|---:|---:|---:|---:|---:|")
+        full, same, one = r["build2"].wall, r["unchanged"].wall, r["one_changed"].wall
+        add(f"| {r['size']:,} | {fmt_s(full)} | {fmt_s(same)} | {same / full:.1%} | {fmt_s(one)} | {one / full:.1%} |")
+    add("")
+    add("### Cold CLI latency vs the plain rdflib way")
+    add("")
+    later = {1: "none with --runs 1", 2: "run 2"}.get(opts.runs, f"runs 2–{opts.runs}")
+    add(f"kg: a fresh `kg` process each time, store on disk; \"first run\" is the first question after the build "
+        f"(it also keeps the rows of a slow query), \"median of later runs\" the median of the runs after it, "
+        f"which read the kept rows ({later}); limit {opts.cli_timeout:g} s a run. rdflib: "
+        f"`kg export --format nt` parsed into an in-memory rdflib Graph, then the same SPARQL files with the same "
+        f"parameters; limits: {opts.rdflib_limit:g} s a question, {opts.rdflib_parse_limit:g} s for the "
+        f"parse, {opts.rdflib_budget:g} s in all, {opts.rdflib_mem_gb:g} GB of address space. Both ratio "
+        "columns divide the same rdflib figure, parse + query, by the kg figure their header names.")
+    add("")
+    add("| measures | question | output lines | kg first run | kg median of later runs | rdflib parse | "
+        "rdflib query | rdflib (parse + query) ÷ kg first run | rdflib (parse + query) ÷ kg median |")
+    add("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
-        rd = r.get("rdflib")
-        for n, (label, _) in enumerate(QUESTIONS):
-            first, median, lines = r["cli"][label]
-            parse = query = ratio = None
-            key = next((k for k, i in RDFLIB_OF.items() if i == n), None)
-            if rd and key and median != float("inf"):
-                parse, query = rd["load"], rd.get(key)
-                ratio = (f"{(parse + query) / median:,.0f}×" if query is not None
-                         else f"> {(parse + rdflib_limit) / median:,.0f}×")
-            print(f"| {r['size']:,} | `{label}` | {lines} | {fmt_s(first)} | {fmt_s(median)} | {fmt_s(parse)} | "
-                  f"{fmt_s(query) if query is not None or not rd or not key else '> ' + fmt_s(rdflib_limit)} | "
-                  f"{ratio or '—'} |")
+        rd = r["rdflib"]
+        for label, _, step in QUESTIONS:
+            c = r["cli"][label]
+            lines = "—" if c["lines"] is None else (f"{c['lines']}" if c["exit"] == 0 else f"{c['lines']} (exit 1)")
+            first = f"> {opts.cli_timeout:g} s" if c["first"] == float("inf") else fmt_s(c["first"])
+            parse, query = (cell(rd["parse"]), cell(rd["steps"][step])) if step else ("n/a", "n/a")
+            add(f"| {r['size']:,} | `{label}` | {lines} | {first} | {fmt_s(c['median'])} | {parse} | "
+                f"{query} | {ratio(rd, step, c['first'])} | {ratio(rd, step, c['median'])} |")
+    add("")
+    add("The questions run in the order shown, each one's runs before the next: `kg agency` computes the rows of "
+        "targets.rq and keeps them, so the first run of `kg targets` after it reads kept rows too.")
+    add("")
+    add("Words in the rdflib columns: " + "; ".join(f"**{w}**: {why}" for w, why in REASONS.items()) + ".")
+    add("")
     for r in rows:
-        if r.get("rdflib"):
-            rd = r["rdflib"]
-            print(f"\nrdflib at {r['size']:,} measures: {rd['triples']:,} triples, parse {fmt_s(rd['load'])}, "
-                  f"peak {rd['peak_mb']:,.0f} MB")
-    print()
+        rd = r["rdflib"]
+        if rd.get("skipped"):
+            add(f"* rdflib at {r['size']:,} measures: not run (--rdflib-max {opts.rdflib_max:,}).")
+            continue
+        triples = f"{rd['triples']:,} triples" if "triples" in rd else "triples not counted (no parse)"
+        fix = {True: "DISTINCT-aggregate bug worked around", False: "unpatched", None: "?"}[rd["fix"]]
+        text = (f"* rdflib {rd['rdflib']} ({fix}) at {r['size']:,} measures: {triples}, N-Triples "
+                f"{rd['nt_mb']:,.0f} MB (`kg export` {fmt_s(rd['export'])}); {rd['outcome']}; peak RSS "
+                f"{fmt_mb(rd['proc_peak'])} MB.")
+        for step, detail in rd["errors"].items():
+            text += f" {step}: {detail}."
+        if rd["stderr"] and not rd["finished"]:
+            text += f" Last line on stderr: {' '.join(rd['stderr'])[:300]}"
+        add(text)
+    add("")
     for r in rows:
-        print(f"{r['size']:,}: {r['summary']}")
+        add(f"* {r['size']:,}: {r['summary']}")
+    return out
+
+
+# --------------------------------------------------------------------------- machine and command
+
+
+def machine(load: tuple[float, float, float]) -> str:
+    try:
+        ram = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 2**30
+        ram_text = f"{ram:.1f} GB RAM"
+    except (ValueError, OSError, AttributeError):
+        ram_text = "RAM unknown"
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    versions = []
+    for package in ("pyoxigraph", "rdflib"):
+        try:
+            versions.append(f"{package} {metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{package} missing")
+    try:
+        head = subprocess.run(["git", "-C", str(HERE.parent), "describe", "--always", "--dirty"],
+                              capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        head = ""
+    return (f"{datetime.datetime.now().astimezone().isoformat(timespec='minutes')} · {os.cpu_count()} cores "
+            f"({usable} usable) · {ram_text} · load average before the run {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
+            f" · Python {sys.version.split()[0]}, {', '.join(versions)}" + (f" · git {head}" if head else ""))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="2000,20000,100000", help="measures per corpus, comma-separated")
     parser.add_argument("--runs", type=int, default=5, help="cold runs per CLI question (first + median of rest)")
-    parser.add_argument("--rdflib-max", type=int, default=20000,
-                        help="largest size the rdflib comparison runs at (it needs ~1.3 GB per 1M triples)")
-    parser.add_argument("--rdflib-limit", type=float, default=300, help="seconds allowed per rdflib question")
-    parser.add_argument("--cli-timeout", type=float, default=300,
-                        help="seconds allowed per kg question; slower ones show as inf")
+    parser.add_argument("--cli-timeout", type=float, default=300, help="seconds allowed per kg question run")
+    parser.add_argument("--rdflib-max", type=int, default=None,
+                        help="largest size the rdflib comparison runs at (default: every size)")
+    parser.add_argument("--rdflib-limit", type=float, default=120, help="seconds allowed per rdflib question")
+    parser.add_argument("--rdflib-parse-limit", type=float, default=600,
+                        help="seconds allowed for rdflib's parse of the N-Triples")
+    parser.add_argument("--rdflib-budget", type=float, default=1200,
+                        help="seconds allowed for the whole rdflib side of one size (parse and questions)")
+    parser.add_argument("--rdflib-mem-gb", type=float, default=12,
+                        help="address-space cap of the rdflib process (RLIMIT_AS), GB")
+    parser.add_argument("--no-rdflib-fix", action="store_true",
+                        help="do not work around rdflib's GROUP_CONCAT(DISTINCT) bug (see rdflib_side.py)")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "kg-bench",
                         help="folder for corpora and stores (corpora are reused between runs)")
+    parser.add_argument("--markdown", type=Path, metavar="FILE",
+                        help="also write the tables to FILE, with the date, the machine and the command")
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     sizes = [int(s) for s in args.sizes.split(",") if s]
-    load = os.getloadavg()
-    print(f"pingan-kg benchmark · {os.cpu_count()} CPUs · Python {sys.version.split()[0]} · "
-          f"load average at start {load[0]:.1f}", flush=True)
+    command = shlex.join(["python", os.path.relpath(__file__) if argv is None else "benchmarks/run.py",
+                          *(sys.argv[1:] if argv is None else argv)])
+    about = machine(os.getloadavg())
+    print(f"pingan-kg benchmark · {about} · command: `{command}`", flush=True)
     rows = []
     for size in sizes:
         started = time.perf_counter()
-        rows.append(bench_size(size, args.work, args.runs, args.rdflib_max, args.rdflib_limit, args.cli_timeout))
+        rows.append(bench_size(size, args.work, args))
         print(f"  {size:,} measures done in {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
-    print_tables(rows, args.rdflib_limit)
-    print(f"\nload average at end {os.getloadavg()[0]:.1f} (other work on the machine inflates every figure)")
+    end_load = os.getloadavg()[0]
+    tables = render(rows, args)
+    closing = f"load average at the end {end_load:.2f} (other work on the machine inflates every figure)"
+    print("\n" + "\n".join(tables) + "\n\n" + closing)
+    if args.markdown:
+        head = [f"Measured {about} · command: `{command}`", ""]
+        args.markdown.write_text("\n".join(head + tables + ["", closing, ""]), encoding="utf-8")
+        print(f"wrote {args.markdown}", file=sys.stderr)
     return 0
 
 
