@@ -410,9 +410,11 @@ def _streamed_full_build(
                            assembly.warnings)
     # meta.json is written after the last document: by then these lists, filled as the rows come, are whole.
     extra = {"fingerprint": fingerprint, "files": assembly.files, "documents": assembly.entries}
-    # One bulk loader: the workers have the other CPUs while they read.
+    # Two bulk loaders with --jobs 2 or more, one with --jobs 1 (each holds its own sort buffers). Measured at 100k
+    # measures with --jobs 2: one loader 60.7 s (peak 1.67 GB), two 50.2 s (1.97 GB): the second one works on
+    # once the workers are done.
     summary = kgstore.commit_generation(store_dir, itertools.chain([first], stream), assembly.errors, extra=extra,
-                                        jobs=1)
+                                        jobs=jobs)
     measures = sum(e["measures"] for e in assembly.entries)
     assignments = sum(int(r.get("assignments", 0)) for r in assembly.files if r.get("key") in assembly.keys)
     return BuildReport(summary, summary.generation, len(assembly.entries), measures, assignments, summary.triples,
