@@ -61,11 +61,12 @@ def select_targets(store: Any, agency: str | None, topic: str | None, place: Any
     hits = _agencies_or_none(store, agency, place)
     rows: list[dict] = []
     for hit in hits or [None]:
-        rows.extend(queries.targets(store, hit.iri if hit else None, topic_hit.iri if topic_hit else None))
+        # the agency and the year are bound in the query (it starts from them); the place is filtered here
+        rows.extend(queries.targets(store, hit.iri if hit else None, topic_hit.iri if topic_hit else None, due))
     rows = _unique(rows, "t")
     if place is not None:
         rows = [r for r in rows if r.get("jurisdiction") == place.name]
-    if due is not None:
+    if due is not None:  # already so (bound in the query); kept for a target that would state two years
         rows = [r for r in rows if r.get("deadlineYear") is not None and r["deadlineYear"] <= due]
     for row in rows:
         row["target"] = describe_target(row)

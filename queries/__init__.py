@@ -2,10 +2,16 @@
 
 Every function takes an open store (``kg.store.open_store``) and returns ``list[dict]``. Parameters are
 bound by the store's substitution mechanism, never spliced into query text.
+
+A query file may hold lines ``# @if ?name: PATTERN``: a comment (so the file runs as written, every such
+parameter unbound) unless the caller binds ?name, when the line becomes PATTERN. That lets an optional
+parameter start the evaluation (``?agency pa:leads ?m .``) instead of filtering the whole answer at the end;
+the values themselves still go in only through the bindings (``# @bindings``, see ``kg.store.Store.select``).
 """
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -71,6 +77,20 @@ def cypher(name: str) -> str:
     return resources.files(__name__).joinpath(f"{name}.cypher").read_text(encoding="utf-8")
 
 
+_IF_LINE = re.compile(r"^([ \t]*)# @if \?(\w+): (.*)$", re.MULTILINE)
+
+
+@cache
+def _sparql_with(name: str, bound: frozenset[str]) -> str:
+    """``queries/<name>.rq`` with the ``# @if ?x:`` lines of the bound parameters turned into query text."""
+    return _IF_LINE.sub(lambda m: m.group(1) + m.group(3) if m.group(2) in bound else m.group(0), sparql(name))
+
+
+def _select(store: Store, name: str, bindings: dict[str, Any] | None) -> list[dict]:
+    """Run a named query whose optional parameters are marked ``# @if``, with only those bound."""
+    return store.select(_sparql_with(name, frozenset(bindings or ())), bindings or None)
+
+
 def _iri(value: str) -> Any:
     from kg.store import IRI
 
@@ -98,9 +118,19 @@ def overlap(store: Store, agency_a: str, agency_b: str) -> list[dict]:
     return store.select(sparql("overlap"), {"agencyA": _iri(agency_a), "agencyB": _iri(agency_b)})
 
 
-def overlap_top(store: Store) -> list[dict]:
-    """All agency pairs that share at least one measure, most shared first."""
-    return store.select(sparql("overlap_top"))
+def overlap_top(store: Store, agency: str | None = None) -> list[dict]:
+    """All agency pairs that share at least one measure, most shared first; with ``agency`` (IRI) only the
+    pairs it is in: the same rows, in the same order, as filtering all of them, without computing them all."""
+    if agency is None:
+        return store.select(sparql("overlap_top"))
+    rows = [row for side in ("agencyA", "agencyB") for row in store.select(sparql("overlap_top"), {side: _iri(agency)})]
+    return sorted(rows, key=_pair_order)
+
+
+def _pair_order(row: dict) -> tuple:
+    """overlap_top.rq's ORDER BY (strings compare by code point in SPARQL as in Python)."""
+    return (-row["shared"], -row["jaccard"], row["nameA"], row["nameB"], row["agencyA"], row["agencyB"],
+            row["jurisdiction"])
 
 
 def agencies(store: Store, place: str | None = None) -> list[dict]:
@@ -142,18 +172,34 @@ def _having(rows: list[dict], column: str, iri: str | None) -> list[dict]:
     return [r for r in rows if iri in (r.get(column) or "").split()]
 
 
-def targets(store: Store, agency: str | None = None, topic: str | None = None) -> list[dict]:
+def targets(
+    store: Store,
+    agency: str | None = None,
+    topic: str | None = None,
+    due: int | None = None,
+    lead: str | None = None,
+) -> list[dict]:
     """Targets (quantitative obligations) with their measure and lead agencies, one row each; ``agency``
-    keeps the measures that agency takes part in, ``topic`` those on that topic or a narrower one (IRIs)."""
-    rows = store.select(sparql("targets"))
-    return _having(_having(rows, "agencies", agency), "topics", topic)
+    keeps the measures that agency takes part in, ``lead`` those it leads, ``topic`` those on that topic or a
+    narrower one (IRIs), ``due`` the targets due by the end of that year (a stated deadline).
+
+    The agency, the lead and the year are bound in the query, which then starts from them; the topic is
+    filtered here, on the ?topics list."""
+    bindings = _optional(agency=agency, lead=lead) or {}
+    if due is not None:
+        bindings["due"] = due
+    return _having(_select(store, "targets", bindings), "topics", topic)
 
 
 def outcomes(store: Store, agency: str | None = None, topic: str | None = None) -> list[dict]:
-    """Reported outcomes with the agency credited, one row each; filters are IRIs."""
-    rows = store.select(sparql("outcomes"))
-    if agency:
-        rows = [r for r in rows if r.get("agency") == agency]
+    """Reported outcomes with the agency credited, one row each; filters are IRIs (the agency is bound in the
+    query, which then starts from it; the topic is filtered here, on the ?topics list)."""
+    rows = _select(store, "outcomes", _optional(agency=agency))
+    for row in rows:
+        # The whole-graph join this query used before listed an outcome's topics in the reverse order of the
+        # lookups that now make the list; keep the order the rows always had.
+        if row.get("topics"):
+            row["topics"] = " ".join(reversed(row["topics"].split(" ")))
     return _having(rows, "topics", topic)
 
 
@@ -166,9 +212,12 @@ def topic_measures(store: Store, topic: str | None = None, place: str | None = N
     return store.select(sparql("topic_measures"), _optional(topic=topic, place=place))
 
 
-def topic_agencies(store: Store, topic: str | None = None, place: str | None = None) -> list[dict]:
-    """Per topic and place, the agencies carrying it by role and how many measures each."""
-    return store.select(sparql("topic_agencies"), _optional(topic=topic, place=place))
+def topic_agencies(
+    store: Store, topic: str | None = None, place: str | None = None, agency: str | None = None
+) -> list[dict]:
+    """Per topic and place, the agencies carrying it by role and how many measures each; filters are IRIs
+    (bind the place with the agency: the agency alone starts nowhere faster than the whole graph)."""
+    return store.select(sparql("topic_agencies"), _optional(topic=topic, place=place, agency=agency))
 
 
 def lint_measures(store: Store) -> list[dict]:

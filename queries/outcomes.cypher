@@ -1,5 +1,5 @@
 // Which results do the reports claim, credited to whom, for which period?
-// params: $agency (name as written or canonical, or null for all)
+// params: $agency (name as written or canonical, or null for all; the SPARQL binds the agency IRI as ?agency)
 MATCH (d:Report)-[:HAS_OUTCOME]->(o:Outcome)
 OPTIONAL MATCH (o)-[:REPORTED_BY]->(a:Agency)
 WITH d, o, a

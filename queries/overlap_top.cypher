@@ -9,5 +9,5 @@ MATCH (b)-[:LEADS|CO_RESPONSIBLE_FOR|GUIDES|IMPLEMENTS]->(mb:Measure)
 WITH a, b, shared, nA, count(DISTINCT mb) AS nB
 RETURN a.prefLabel AS agencyA, b.prefLabel AS agencyB, shared, nA, nB,
        toFloat(shared) / (nA + nB - shared) AS jaccard
-ORDER BY shared DESC, jaccard DESC
+ORDER BY shared DESC, jaccard DESC, agencyA, agencyB, a.id, b.id
 LIMIT 10;

@@ -1,5 +1,5 @@
 // Who carries each topic in each place: agencies by role, counted in measures.
-// params: $topic (topic label, or null for all)
+// params: $topic (topic label, or null for all); the SPARQL also takes ?place and ?agency (IRIs, optional)
 MATCH (c:Topic)
 WHERE $topic IS NULL OR $topic = c.prefLabel OR $topic IN c.altLabel
 MATCH (m:Measure)-[:SUBJECT]->(:Concept)-[:BROADER*0..]->(c)
