@@ -124,17 +124,21 @@ def main() -> int:
     lead = rdflib.Literal("lead")
 
     def q(name: str, **bind: object) -> list:
-        return list(g.query(queries.sparql(name), initNs=PREFIXES, initBindings=bind))
+        # the query file with its `# @if ?x:` lines switched on for the bound parameters, as kg runs it
+        text = queries._sparql_with(name, frozenset(bind))
+        return list(g.query(text, initNs=PREFIXES, initBindings=bind))
 
-    # What each `kg` question computes (the CLI's own query calls), the name resolution included.
+    # What each `kg` question computes (the CLI's own query calls, same bound parameters), the name resolution
+    # included.
     plans = {
         "measures": lambda: (q("agency_index"), q("measures_by_agency", agency=a, role=lead)),
         "overlap": lambda: (q("agency_index"), q("overlap", agencyA=a, agencyB=b),
                             q("measures_by_agency", agency=a), q("measures_by_agency", agency=b)),
         "top": lambda: q("overlap_top"),
-        "agency": lambda: (q("agency_index"), q("measures_by_agency", agency=a), q("targets"), q("topic_index"),
-                           q("topic_agencies", place=place), q("overlap_top"), q("outcomes")),
-        "targets": lambda: q("targets"),
+        "agency": lambda: (q("agency_index"), q("measures_by_agency", agency=a), q("targets", lead=a),
+                           q("topic_index"), q("topic_agencies", place=place, agency=a), q("overlap_top", agencyA=a),
+                           q("overlap_top", agencyB=a), q("outcomes", agency=a)),
+        "targets": lambda: q("targets", due=rdflib.Literal(2020)),
     }
     for step in STEPS:
         try:
