@@ -410,11 +410,11 @@ def _streamed_full_build(
                            assembly.warnings)
     # meta.json is written after the last document: by then these lists, filled as the rows come, are whole.
     extra = {"fingerprint": fingerprint, "files": assembly.files, "documents": assembly.entries}
-    # Two bulk loaders with --jobs 2 or more, one with --jobs 1 (each holds its own sort buffers). Measured at 100k
-    # measures with --jobs 2: one loader 60.7 s (peak 1.67 GB), two 50.2 s (1.97 GB): the second one works on
-    # once the workers are done.
+    # One bulk loader: the workers have the other CPUs while they read, and each loader holds its own sort
+    # buffers. Measured at 100k measures with --jobs 2 (benchmarks/proctree.py): one loader 48.7 s, peak 1.72 GB
+    # for kg and its workers; two loaders 44.8 s, 2.64 GB.
     summary = kgstore.commit_generation(store_dir, itertools.chain([first], stream), assembly.errors, extra=extra,
-                                        jobs=jobs)
+                                        jobs=1)
     measures = sum(e["measures"] for e in assembly.entries)
     assignments = sum(int(r.get("assignments", 0)) for r in assembly.files if r.get("key") in assembly.keys)
     return BuildReport(summary, summary.generation, len(assembly.entries), measures, assignments, summary.triples,
