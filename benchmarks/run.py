@@ -283,8 +283,8 @@ def render(rows: list[dict], opts: argparse.Namespace) -> list[str]:
             add(f"| {r['size']:,} | `{label}` | {lines} | {first} | {fmt_s(c['median'])} | {parse} | "
                 f"{query} | {ratio(rd, step, c['first'])} | {ratio(rd, step, c['median'])} |")
     add("")
-    add("The questions run in the order shown, each one's runs before the next: `kg agency` computes the rows of "
-        "targets.rq and keeps them, so the first run of `kg targets` after it reads kept rows too.")
+    add("The questions run in the order shown, each one's runs before the next; a first run reads kept rows only "
+        "where an earlier question ran the same query with the same parameters.")
     add("")
     add("Words in the rdflib columns: " + "; ".join(f"**{w}**: {why}" for w, why in REASONS.items()) + ".")
     add("")
