@@ -48,7 +48,6 @@ __all__ = [
 # Extensions a folder walk picks up; a file named explicitly is always tried (its loader says if it can't).
 # Every type the loaders read (text, .docx, .pdf, .html/.htm): a folder walk must not skip any silently.
 DOCUMENT_SUFFIXES = (".txt", ".text", ".md", ".docx", ".pdf", ".html", ".htm")
-CACHE = "cache"  # the same folder as kg.store.CACHE (kg.store is imported lazily)
 
 # Up to this share of changed documents a build patches a copy of the live generation; above it a bulk
 # load of everything is cheaper than removing and re-adding graph by graph.
@@ -235,12 +234,6 @@ def _read_cached_row(cache: Path, key: str) -> dict[str, Any] | None:
         return None
 
 
-def _cached_ntriples(cache: Path, key: str) -> bytes:
-    from kg.store import read_cache_entry
-
-    return read_cache_entry(cache, key)
-
-
 @dataclass
 class BuildReport:
     summary: BuildSummary | None  # None when nothing changed and the live generation stayed
@@ -280,13 +273,13 @@ def build_from_paths(
     from kg import store as kgstore
 
     with kgstore.locked(store_path) as store_dir:
-        cache = store_dir / CACHE
+        cache = store_dir / kgstore.CACHE
         cache.mkdir(exist_ok=True)
         fingerprint = code_fingerprint()
         live = None if full else kgstore.live_meta(store_dir)
         same_code = live is not None and live.get("fingerprint") == fingerprint
         # A generation of an older storage layout is rebuilt in full once (nothing is re-read: the cache stays).
-        patchable = same_code and live is not None and live.get("layout") == kgstore.LAYOUT
+        patchable = same_code and live.get("layout") == kgstore.LAYOUT
         previous = {row["path"]: row for row in (live or {}).get("files", [])} if same_code else {}
 
         found = list(find_files(paths))
@@ -303,26 +296,26 @@ def build_from_paths(
         parsed = _pool_map(_extract_to_cache, tasks, jobs)
         if not patchable:  # full whatever the files say: load each document as soon as it is read
             ordered = (row if row is not None else next(parsed) for row in rows)
-            return _streamed_full_build(store_dir, ordered, fingerprint, jobs, len(tasks))
+            return _streamed_full_build(store_dir, ordered, fingerprint, len(tasks))
+        # From here on the live generation is of this code and layout: it may be kept or patched.
+        assert live is not None
         rows = [row if row is not None else next(parsed) for row in rows]
 
         files, parts_keys, entries, errors, warnings = _assemble(rows)
-        if not entries:  # nothing readable: the live graph (if any) stays as it was
-            return BuildReport(None, (live or {}).get("generation", ""), 0, 0, 0, 0, len(tasks), "empty", errors,
-                               warnings)
+        if not entries:  # nothing readable: the live graph stays as it was
+            return BuildReport(None, live.get("generation", ""), 0, 0, 0, 0, len(tasks), "empty", errors, warnings)
         measures = sum(e["measures"] for e in entries)
         assignments = sum(int(r.get("assignments", 0)) for r in files if r.get("key") in parts_keys)
-        old_docs = {d["id"] for d in (live or {}).get("documents", [])} if same_code else set()
+        old_docs = {d["id"] for d in live.get("documents", [])}
         new_keys = {doc["id"]: key for key, doc in parts_keys.items()}  # doc id -> cache key
-        old_keys = {r["doc"]["id"]: r["key"] for r in previous.values() if r.get("doc") and "key" in r}
-        if patchable:  # exact: a second file with the same bytes has its own row but is not stored
-            old_keys = dict(live.get("doc_cache") or {})
+        # doc id -> cache key as stored (a second file with the same bytes has its own row but is not stored)
+        old_keys = dict(live.get("doc_cache") or {})
         kept = {i for i in old_docs if new_keys.get(i) == old_keys.get(i)}
         added = [i for i in new_keys if i not in kept]
         removed = sorted(old_docs - kept)
         n_parsed = len(tasks)
 
-        if live is not None and same_code and not added and not removed and live.get("files") is not None:
+        if not added and not removed and live.get("files") is not None:
             # Nothing in the graph changes. Refresh the recorded stats (a touched file was hashed once and
             # need not be again) and the error list; keep the generation.
             if files != live.get("files") or errors != live.get("errors"):
@@ -333,12 +326,12 @@ def build_from_paths(
 
         # A changed file counts twice (its old graph goes, its new one comes), as it costs.
         touched = (len(added) + len(removed)) / (2 * max(1, len(old_docs)))
-        incremental = patchable and touched <= INCREMENTAL_SHARE
+        incremental = touched <= INCREMENTAL_SHARE
         ids = added if incremental else [e["id"] for e in entries]
         wanted = [new_keys[i] for i in ids]
         parts = _parts_from_cache(cache, wanted, {k: e for k, e in zip(parts_keys, entries, strict=True)})
         # The removed documents as the live generation stored them (their cache entries are its own).
-        live_docs = {d["id"]: d for d in (live or {}).get("documents", [])}
+        live_docs = {d["id"]: d for d in live.get("documents", [])}
         gone = _parts_from_cache(cache, [old_keys[i] for i in removed], {old_keys[i]: live_docs[i] for i in removed}
                                  ) if incremental else iter(())
         extra = {"fingerprint": fingerprint, "files": files, "documents": entries}
@@ -386,21 +379,20 @@ def _assemble(rows: list[dict[str, Any]]) -> tuple[list[dict], dict[str, dict], 
     return assembly.files, assembly.keys, assembly.entries, assembly.errors, assembly.warnings
 
 
-def _streamed_full_build(
-    store_dir: Path, rows: Iterator[dict[str, Any]], fingerprint: str, jobs: int, n_parsed: int
-) -> BuildReport:
+def _streamed_full_build(store_dir: Path, rows: Iterator[dict[str, Any]], fingerprint: str, n_parsed: int
+                         ) -> BuildReport:
     """A build that is full from the start (no live generation of this code and layout, or --full): each document
     goes to the store as soon as a worker has read it, so loading overlaps reading instead of following it."""
     from kg import store as kgstore
 
     assembly = _Assembly()
-    cache = store_dir / CACHE
+    cache = store_dir / kgstore.CACHE
 
     def parts() -> Iterator[DocumentPart]:
         for row in rows:
             entry = assembly.add(row)
             if entry is not None:
-                yield next(_parts_from_cache(cache, [row["key"]], {row["key"]: entry}))
+                yield _part_from_cache(cache, row["key"], entry)
 
     stream = parts()
     first = next(stream, None)
@@ -422,11 +414,14 @@ def _streamed_full_build(
 
 
 def _parts_from_cache(cache: Path, keys: list[str], entries: dict[str, dict]) -> Iterator[DocumentPart]:
-    from kg.store import DocumentPart
-
     for key in keys:
-        entry = entries[key]
-        yield DocumentPart(entry["id"], entry["source"], entry, _cached_ntriples(cache, key), key)
+        yield _part_from_cache(cache, key, entries[key])
+
+
+def _part_from_cache(cache: Path, key: str, entry: dict) -> DocumentPart:
+    from kg.store import DocumentPart, read_cache_entry
+
+    return DocumentPart(entry["id"], entry["source"], entry, read_cache_entry(cache, key), key)
 
 
 # ---------------------------------------------------------------------------- pre-extracted records
