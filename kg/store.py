@@ -420,10 +420,9 @@ def load_threads(jobs: int | None = None) -> int:
     """Bulk loaders a full build runs side by side: two where two CPUs are available and the build may use them
     (``jobs``, as ``kg build --jobs``), else one. Measured for 20k measures: 3.4 s with two, 4.9 s with one; each
     loader holds its own sort buffers, so two also take more memory."""
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cpus = os.cpu_count() or 1
+    from kg.build import default_jobs
+
+    cpus = default_jobs()
     return 2 if min(cpus, jobs or cpus) >= 2 else 1
 
 
@@ -672,21 +671,17 @@ def _to_python(term: Any) -> Value:
 
 @functools.cache
 def _default_converter() -> Any:
+    """The term → Python value function, with the pyoxigraph classes bound once (it runs for every cell of every
+    row: 418k times for one `kg targets` at 100k measures)."""
     from pyoxigraph import BlankNode, Literal, NamedNode
 
-    return _converter(NamedNode, BlankNode, Literal)
-
-
-def _converter(named: type, blank: type, literal: type) -> Any:
-    """A term → Python value function with the pyoxigraph classes bound once (it runs for every cell of every
-    row: 418k times for one `kg targets` at 100k measures)."""
-    string = XSD + "string"
+    string, boolean = XSD + "string", XSD + "boolean"
 
     def convert(term: Any) -> Value:
         if term is None:
             return None
         kind = type(term)
-        if kind is literal:
+        if kind is Literal:
             datatype = term.datatype.value
             if datatype == string:
                 return term.value
@@ -697,12 +692,12 @@ def _converter(named: type, blank: type, literal: type) -> Any:
                     return float(term.value)
             except ValueError:  # an ill-typed literal ("abc"^^xsd:integer) stays a string
                 return term.value
-            if datatype == XSD + "boolean":
+            if datatype == boolean:
                 return term.value in ("true", "1")
             return term.value
-        if kind is named:
+        if kind is NamedNode:
             return term.value
-        if kind is blank:
+        if kind is BlankNode:
             return "_:" + term.value
         return str(term)  # quoted triples (RDF-star) have no plain Python form
 
