@@ -25,6 +25,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from loaders.text import char_folder
+
 __all__ = [
     "ARABIC",
     "CHINESE",
@@ -56,10 +58,7 @@ CJK = r"\u4e00-\u9fff"
 
 # Full-width ASCII (U+FF01–U+FF5E) → ASCII, one character for one, so positions survive folding.
 _FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
-# Applied with one str.replace per foldable character present (see loaders.text.fold_punctuation: much
-# cheaper than str.translate's per-character dict look-up on CJK text; the result is the same).
-_FOLD_CHARS = {chr(k): chr(v) for k, v in _FOLD.items()}
-_FOLDABLE = re.compile("[\uff01-\uff5e]")
+_fold = char_folder(_FOLD)
 _DECIMAL = re.compile(r"\d+(?:\.\d+)?")
 _RUN = re.compile(r"\S+")
 _NEWLINE = re.compile("\n")
@@ -67,9 +66,7 @@ _NEWLINE = re.compile("\n")
 
 def fold(text: str) -> str:
     """Full-width digits, letters and punctuation to ASCII (８５％ → 85%), length-preserving."""
-    for ch in set(_FOLDABLE.findall(text)):
-        text = text.replace(ch, _FOLD_CHARS[ch])
-    return text
+    return _fold(text)
 
 
 def chinese_number(numeral: str) -> int | float | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from loaders.errors import LoadError
@@ -32,11 +33,27 @@ _NOT_BINARY = bytes(b for b in range(256) if not (b < 0x20 and b not in _TEXT_CO
 # Full-width ASCII (！ … ～) → ASCII and the ideographic space → space; one character each.
 _FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 _FOLD.update({0x3000: 0x20, ord("﹙"): ord("("), ord("﹚"): ord(")"), ord("﹕"): ord(":")})
-# The same map applied with str.replace for each foldable character the text holds: str.translate with a
-# dict looks every character up in Python, which costs far more on CJK text than finding the few foldable
-# ones with a regex. No folded character is itself foldable, so the order of the replacements is free.
-_FOLD_CHARS = {chr(k): chr(v) for k, v in _FOLD.items()}
-_FOLDABLE = re.compile("[" + "".join(re.escape(c) for c in _FOLD_CHARS) + "]")
+
+
+def char_folder(table: dict[int, int]) -> Callable[[str], str]:
+    """``text.translate(table)`` for a one-character-for-one map, done as one str.replace per mapped character
+    the text holds: str.translate with a dict looks every character up in Python, which costs far more on CJK
+    text than finding the few mapped ones with a regex. No target may itself be a key (the order of the
+    replacements is then free)."""
+    chars = {chr(k): chr(v) for k, v in table.items()}
+    if set(chars) & set(chars.values()):
+        raise ValueError("a folded character would be folded again")
+    present = re.compile("[" + "".join(re.escape(c) for c in chars) + "]")
+
+    def fold(text: str) -> str:
+        for ch in set(present.findall(text)):
+            text = text.replace(ch, chars[ch])
+        return text
+
+    return fold
+
+
+_fold = char_folder(_FOLD)
 
 # A line ending in one of these ends a paragraph; any other line break is a PDF wrap.
 PARAGRAPH_END = frozenset("。！？!?:")
@@ -228,9 +245,7 @@ def to_simplified(text: str) -> str:
 
 def fold_punctuation(text: str) -> str:
     """Full-width punctuation, digits and letters → ASCII, one character for one character."""
-    for ch in set(_FOLDABLE.findall(text)):
-        text = text.replace(ch, _FOLD_CHARS[ch])
-    return text
+    return _fold(text)
 
 
 def find_text_warnings(text: str) -> list[str]:
