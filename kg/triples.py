@@ -134,7 +134,7 @@ def jurisdiction_short_forms(name: str) -> list[str]:
 # so per-line function calls and repeated escaping are most of the cost. What repeats across measures and
 # documents (agency names and their IRIs, role individuals, categories) is escaped once per process.
 # Node IRIs below a measure are its IRI plus a suffix, as ``ontology/README.md`` states
-# (id:measure/{id}/a{n}, …/a{n}/evidence, …/t{n}; id:doc/{id}/o{n}).
+# (id:measure/{id}/a{n}, …/t{n}, …/e{k}; id:doc/{id}/o{n}, …/o{n}/evidence).
 
 _NAME_CACHE = 65536  # distinct names kept per process; the working set of a build is far smaller
 
@@ -302,9 +302,21 @@ class _Writer:
         self.roles: set[str] = set()
         self.quotes: dict[str, str] = {}  # quote → literal: every name of one label shares its quote
 
-    def evidence(self, node: str, quote: str, line: int) -> None:
-        """A quote selector for ``node`` (an IRI already in N-Triples syntax)."""
-        evidence = node[:-1] + "/evidence>"
+    def evidence(self, node: str, quote: str, line: int, selectors: dict | None = None) -> None:
+        """``node`` pa:evidence → a quote selector (IRIs already in N-Triples syntax).
+
+        With ``selectors`` (a measure's: (line, quote) → selector IRI) every assignment and target of the
+        measure that cites the same words on the same line points at one selector ``…/e{k}``, k numbering the
+        measure's distinct quotes in the order first cited; a (责任单位：…) list of six agencies is one
+        selector, not six. Without it (an outcome) the selector is ``node/evidence``."""
+        if selectors is None:
+            evidence = node[:-1] + "/evidence>"
+        else:
+            evidence = selectors.get((line, quote))
+            if evidence is not None:
+                self.lines.append(f"{node}{_P_EVIDENCE}{evidence} .\n")
+                return
+            evidence = selectors[(line, quote)] = f"{selectors['stem']}/e{len(selectors)}>"
         source_file, derived = self.evidence_tail
         self.lines += (
             f"{node}{_P_EVIDENCE}{evidence} .\n",
@@ -381,6 +393,7 @@ class _Writer:
             f"{measure}{_P_ORDER}{nt_literal(order)} .\n",
         )
         stem = measure[:-1]
+        selectors: dict = {"stem": stem}  # "stem" takes one slot, so the first selector is e1
         for n, a in enumerate(m.assignments, start=1):
             node = f"{stem}/a{n}>"
             agency = _agency_node(a.agency)
@@ -394,7 +407,7 @@ class _Writer:
                 f"{node}{_P_BASIS}{_literal(a.basis)} .\n",
                 f"{node}{_P_AS_WRITTEN}{_literal(a.as_written)} .\n",
             )
-            self.evidence(node, a.quote, a.line)
+            self.evidence(node, a.quote, a.line, selectors)
             out.append(f"{agency}{shortcut}{measure} .\n")
             out += _agency_block(a, doc.jurisdiction)
         for n, t in enumerate(m.targets, start=1):
@@ -408,7 +421,7 @@ class _Writer:
                 year = first_year(t.deadline)
                 if year is not None:
                     out.append(f"{node}{_P_DEADLINE_YEAR}{nt_literal(year)} .\n")
-            self.evidence(node, t.quote, t.line)
+            self.evidence(node, t.quote, t.line, selectors)
         for slug in m.topics:
             out.append(f"{measure}{_P_SUBJECT}{_topic_node(slug)} .\n")
 

@@ -105,9 +105,10 @@ def assignment_iri(measure_id: str, n: int) -> str:
     return f"{measure_iri(measure_id)}/a{n}"
 
 
-def evidence_iri(measure_id: str, n: int) -> str:
-    """The quote selector of the n-th (1-based) assignment of a measure."""
-    return f"{assignment_iri(measure_id, n)}/evidence"
+def evidence_iri(measure_id: str, k: int) -> str:
+    """The k-th (1-based) distinct quote selector of a measure: its assignments and targets that cite the same
+    words on the same line share one, numbered in the order first cited."""
+    return f"{measure_iri(measure_id)}/e{k}"
 
 
 def agency_iri(canonical_name: str) -> str:

@@ -42,7 +42,8 @@ def test_same_document_gives_byte_identical_text(plan: Document) -> None:
 
 def test_quote_with_line_break_quotes_and_backslash_round_trips(plan: Document) -> None:
     g = graph_of(plan)
-    evidence = URIRef(measure_iri("a1b2c3d4e5f6-001") + "/a1/evidence")
+    evidence = g.value(URIRef(measure_iri("a1b2c3d4e5f6-001") + "/a1"), P.evidence)
+    assert evidence == URIRef(measure_iri("a1b2c3d4e5f6-001") + "/e1")
     assert str(g.value(evidence, OA_NS.exact)) == TRICKY_QUOTE
     ox = pyoxigraph.Store()
     ox.load(document_ntriples(plan).encode("utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
@@ -85,8 +86,23 @@ def test_lines_and_order_are_integers(plan: Document) -> None:
     second = URIRef(measure_iri("a1b2c3d4e5f6-002"))
     assert g.value(second, P.line) == Literal(20, datatype=XSD.integer)
     assert g.value(second, P.order) == Literal(2, datatype=XSD.integer)
-    evidence = URIRef(measure_iri("a1b2c3d4e5f6-001") + "/a3/evidence")
+    evidence = g.value(URIRef(measure_iri("a1b2c3d4e5f6-001") + "/a3"), P.evidence)
     assert g.value(evidence, P.line) == Literal(15, datatype=XSD.integer)
+
+
+def test_assignments_citing_the_same_words_on_the_same_line_share_one_selector(plan: Document) -> None:
+    """A (责任单位：…) list naming four agencies is one quote: one selector, cited by four assignments."""
+    g = graph_of(plan)
+    first = measure_iri("a1b2c3d4e5f6-001")
+    cited = [g.value(URIRef(f"{first}/a{n}"), P.evidence) for n in (1, 2, 3, 4)]
+    # a1 and a2 quote line 14, a3 and a4 the same words on line 15: two selectors, not four.
+    assert cited == [URIRef(f"{first}/e1")] * 2 + [URIRef(f"{first}/e2")] * 2
+    assert [g.value(e, P.line).toPython() for e in cited[::2]] == [14, 15]
+    assert len(list(g.subjects(RDF.type, OA_NS.TextQuoteSelector))) == 2 + 2  # measure 002 quotes twice
+    # every selector is complete, once
+    for selector in set(cited):
+        assert len(list(g.objects(selector, OA_NS.exact))) == 1
+        assert len(list(g.objects(selector, URIRef(PROV + "wasDerivedFrom")))) == 1
 
 
 def test_data_literals_are_plain_strings_without_language(plan: Document) -> None:
@@ -260,7 +276,7 @@ def test_the_writer_mints_the_iris_the_ontology_names() -> None:
 
     for mid in ("a1b2c3d4e5f6-001", "文件 1-002", "x/y?z-003"):
         assert assignment_iri(mid, 3) == measure_iri(mid) + "/a3"
-        assert evidence_iri(mid, 3) == measure_iri(mid) + "/a3/evidence"
+        assert evidence_iri(mid, 3) == measure_iri(mid) + "/e3"
         assert target_iri(mid, 2) == measure_iri(mid) + "/t2"
     for did in ("a1b2c3d4e5f6", "文件 1"):
         assert outcome_iri(did, 4) == doc_iri(did) + "/o4"

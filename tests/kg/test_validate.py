@@ -76,7 +76,7 @@ def test_measure_with_two_keys_fails() -> None:
         ),
         # an empty quote
         (
-            lambda t: t.replace(f'<{A1}/evidence> <{OA}exact> "', f'<{A1}/evidence> <{OA}exact> "" .\n#'),
+            lambda t: t.replace(f'<{M1}/e1> <{OA}exact> "', f'<{M1}/e1> <{OA}exact> "" .\n#'),
             "evidence needs exactly one oa:exact, the non-empty quote",
         ),
         # a line that is text, not an integer
