@@ -183,12 +183,24 @@ def targets(
     keeps the measures that agency takes part in, ``lead`` those it leads, ``topic`` those on that topic or a
     narrower one (IRIs), ``due`` the targets due by the end of that year (a stated deadline).
 
-    The agency, the lead and the year are bound in the query, which then starts from them; the topic is
-    filtered here, on the ?topics list."""
-    bindings = _optional(agency=agency, lead=lead) or {}
+    Each is bound in the query, which then starts from it. The lists in a row (``leads`` names joined by 、,
+    ``agencies`` and ``topics`` IRIs joined by spaces) are sorted: their order in the query's answer follows
+    its evaluation, which changes with what is bound."""
+    bindings = _optional(agency=agency, lead=lead, topic=topic) or {}
     if due is not None:
         bindings["due"] = due
-    return _having(_select(store, "targets", bindings), "topics", topic)
+    return [_sorted_lists(row) for row in _select(store, "targets", bindings)]
+
+
+_LISTS = (("leads", "、"), ("agencies", " "), ("topics", " "))
+
+
+def _sorted_lists(row: dict) -> dict:
+    for column, separator in _LISTS:
+        value = row.get(column)
+        if value and separator in value:
+            row[column] = separator.join(sorted(value.split(separator)))
+    return row
 
 
 def outcomes(store: Store, agency: str | None = None, topic: str | None = None) -> list[dict]:
