@@ -797,8 +797,9 @@ class Store:
         tmp = folder / f".{key}.{os.getpid()}.tmp"
         try:
             folder.mkdir(exist_ok=True)
+            text = json.dumps(rows, ensure_ascii=False)  # json.dump encodes piece by piece: far slower
             with open(tmp, "w", encoding="utf-8") as handle:
-                json.dump(rows, handle, ensure_ascii=False)
+                handle.write(text)
             os.replace(tmp, folder / f"{key}.json")
         except OSError:
             with contextlib.suppress(OSError):
