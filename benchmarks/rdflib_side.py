@@ -31,7 +31,8 @@ import sys
 import time
 from pathlib import Path
 
-STEPS = ("measures", "overlap", "top", "agency", "targets")
+STEPS = ("measures", "overlap", "top", "agency", "targets", "track", "gaps")
+TOPIC = "drug-control"  # 禁毒, the topic `kg track 禁毒` asks about
 
 
 class Limit(BaseException):
@@ -105,7 +106,7 @@ def main() -> int:
 
     sys.path.insert(0, str(args.repo))
     import queries
-    from ontology.ns import PREFIXES, agency_iri, place_iri
+    from ontology.ns import PREFIXES, agency_iri, place_iri, topic_iri
 
     if not args.no_rdflib_fix:
         fix_distinct_aggregates()
@@ -122,6 +123,7 @@ def main() -> int:
     a, b = rdflib.URIRef(agency_iri(args.agency_a)), rdflib.URIRef(agency_iri(args.agency_b))
     place = rdflib.URIRef(place_iri(args.place))
     lead = rdflib.Literal("lead")
+    topic = rdflib.URIRef(topic_iri(TOPIC))
 
     def q(name: str, **bind: object) -> list:
         # the query file with its `# @if ?x:` lines switched on for the bound parameters, as kg runs it
@@ -139,6 +141,9 @@ def main() -> int:
                            q("topic_index"), q("topic_agencies", place=place, agency=a), q("overlap_top", agencyA=a),
                            q("overlap_top", agencyB=a), q("outcomes", agency=a)),
         "targets": lambda: q("targets", due=rdflib.Literal(2020)),
+        "track": lambda: (q("topic_index"), q("targets", topic=topic), q("topic_measures", topic=topic),
+                          q("outcomes")),
+        "gaps": lambda: q("measures_without_lead"),
     }
     for step in STEPS:
         try:

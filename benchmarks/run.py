@@ -49,6 +49,8 @@ QUESTIONS: list[tuple[str, list[str], str | None]] = [
     ("kg overlap --top 10", ["overlap", "--top", "10"], "top"),
     (f"kg agency {A}", ["agency", A], "agency"),
     ("kg targets --due 2020", ["targets", "--due", "2020"], "targets"),
+    ("kg track 禁毒", ["track", "禁毒"], "track"),
+    ("kg gaps", ["gaps"], "gaps"),
 ]
 RDFLIB_STEPS = [step for _, _, step in QUESTIONS if step]
 REASONS = {

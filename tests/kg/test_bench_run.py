@@ -11,7 +11,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 QUESTIONS = ["`kg --help`", "`kg measures --agency", "`kg overlap 呼和浩特市公安局 呼和浩特市司法局`",
-             "`kg overlap --top 10`", "`kg agency 呼和浩特市公安局`", "`kg targets --due 2020`"]
+             "`kg overlap --top 10`", "`kg agency 呼和浩特市公安局`", "`kg targets --due 2020`", "`kg track 禁毒`",
+             "`kg gaps`"]
 
 
 def _table(text: str, heading: str) -> list[list[str]]:
