@@ -140,7 +140,7 @@ def agencies(store: Store, place: str | None = None) -> list[dict]:
 
 def measures_without_lead(store: Store, place: str | None = None) -> list[dict]:
     """Measures no agency leads; ``place`` is a jurisdiction IRI."""
-    return store.select(sparql("measures_without_lead"), {"place": _iri(place)} if place else None)
+    return _select(store, "measures_without_lead", _optional(place=place))
 
 
 def measure(store: Store, measure_id: str) -> dict | None:

@@ -276,3 +276,13 @@ def test_track_measures_on_a_topic_are_those_tagged_with_it_or_a_narrower_one(st
         rows = queries.topic_measures(store, topic)
         assert {r["id"] for r in rows} == tagged, topic
         assert all(r["topic"] == topic for r in rows)
+
+
+def test_gaps_of_one_place_are_the_filtered_whole_list(store: Any) -> None:
+    """With a place bound, gaps.rq starts from the place's documents (an `# @if ?place:` line): same rows."""
+    whole = queries.measures_without_lead(store)
+    places = {r["place"] for r in whole}
+    assert len(places) >= 2
+    for place in places:
+        assert queries.measures_without_lead(store, place) == [r for r in whole if r["place"] == place]
+    assert "# @if ?place:" in queries.sparql("measures_without_lead")
