@@ -302,13 +302,14 @@ class _Writer:
         self.roles: set[str] = set()
         self.quotes: dict[str, str] = {}  # quote → literal: every name of one label shares its quote
 
-    def evidence(self, node: str, quote: str, line: int, selectors: dict | None = None) -> None:
+    def evidence(self, node: str, quote: str, line: int, selectors: dict[tuple[int, str], str] | None = None) -> None:
         """``node`` pa:evidence → a quote selector (IRIs already in N-Triples syntax).
 
-        With ``selectors`` (a measure's: (line, quote) → selector IRI) every assignment and target of the
-        measure that cites the same words on the same line points at one selector ``…/e{k}``, k numbering the
-        measure's distinct quotes in the order first cited; a (责任单位：…) list of six agencies is one
-        selector, not six. Without it (an outcome) the selector is ``node/evidence``."""
+        With ``selectors`` (one measure's, (line, quote) → selector IRI; ``node`` is the measure's IRI plus
+        ``/a{n}`` or ``/t{n}``) every assignment and target of the measure that cites the same words on the same
+        line points at one selector ``…/e{k}``, k numbering the measure's distinct quotes in the order first
+        cited; a (责任单位：…) list of six agencies is one selector, not six. Without it (an outcome) the
+        selector is ``node/evidence``."""
         if selectors is None:
             evidence = node[:-1] + "/evidence>"
         else:
@@ -316,7 +317,7 @@ class _Writer:
             if evidence is not None:
                 self.lines.append(f"{node}{_P_EVIDENCE}{evidence} .\n")
                 return
-            evidence = selectors[(line, quote)] = f"{selectors['stem']}/e{len(selectors)}>"
+            evidence = selectors[(line, quote)] = f"{node[:node.rindex('/')]}/e{len(selectors) + 1}>"
         source_file, derived = self.evidence_tail
         self.lines += (
             f"{node}{_P_EVIDENCE}{evidence} .\n",
@@ -393,7 +394,7 @@ class _Writer:
             f"{measure}{_P_ORDER}{nt_literal(order)} .\n",
         )
         stem = measure[:-1]
-        selectors: dict = {"stem": stem}  # "stem" takes one slot, so the first selector is e1
+        selectors: dict[tuple[int, str], str] = {}
         for n, a in enumerate(m.assignments, start=1):
             node = f"{stem}/a{n}>"
             agency = _agency_node(a.agency)
