@@ -61,7 +61,7 @@ def select_targets(store: Any, agency: str | None, topic: str | None, place: Any
     hits = _agencies_or_none(store, agency, place)
     rows: list[dict] = []
     for hit in hits or [None]:
-        # the agency and the year are bound in the query (it starts from them); the place is filtered here
+        # the agency, the topic and the year are bound in the query (it starts from them); the place is filtered here
         rows.extend(queries.targets(store, hit.iri if hit else None, topic_hit.iri if topic_hit else None, due))
     rows = _unique(rows, "t")
     if place is not None:
