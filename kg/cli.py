@@ -262,8 +262,8 @@ def _pair_overlap(store: Any, typed_a: str, typed_b: str, place: Any) -> tuple[l
             roles = set(kept[side].split("+")) | {row[side]}
             kept[side] = "+".join(sorted(roles, key=ROLES.index))
     rows = list(merged.values())
-    measures_a = {r["id"] for a in hits_a for r in queries.measures_by_agency(store, a.iri)}
-    measures_b = {r["id"] for b in hits_b for r in queries.measures_by_agency(store, b.iri)}
+    measures_a = set().union(*(queries.agency_measure_ids(store, a.iri) for a in hits_a))
+    measures_b = set().union(*(queries.agency_measure_ids(store, b.iri) for b in hits_b))
     union = measures_a | measures_b
     jaccard = len(measures_a & measures_b) / len(union) if union else 0.0
     notes = [n for n in (describe_matches(typed_a, hits_a), describe_matches(typed_b, hits_b)) if n]

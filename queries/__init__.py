@@ -23,6 +23,7 @@ __all__ = [
     "QUERY_NAMES",
     "agencies",
     "agency_index",
+    "agency_measure_ids",
     "cypher",
     "documents",
     "lint_agencies",
@@ -47,6 +48,7 @@ ROLE_ORDER = {"lead": 0, "co": 1, "guide": 2, "implement": 3}
 QUERY_NAMES = (
     "agencies",
     "agency_index",
+    "agency_measure_ids",
     "documents",
     "jurisdiction_index",
     "lint_agencies",
@@ -111,6 +113,11 @@ def measures_by_agency(store: Store, agency: str, role: str | None = None) -> li
     if role:
         bindings["role"] = role
     return store.select(sparql("measures_by_agency"), bindings)
+
+
+def agency_measure_ids(store: Store, agency: str) -> set[str]:
+    """The ids of the measures the agency (IRI) takes part in, in any role."""
+    return {row["id"] for row in store.select(sparql("agency_measure_ids"), {"agency": _iri(agency)})}
 
 
 def overlap(store: Store, agency_a: str, agency_b: str) -> list[dict]:

@@ -280,10 +280,22 @@ def test_track_measures_on_a_topic_are_those_tagged_with_it_or_a_narrower_one(st
 
 
 def test_gaps_of_one_place_are_the_filtered_whole_list(store: Any) -> None:
-    """With a place bound, gaps.rq starts from the place's documents (an `# @if ?place:` line): same rows."""
+    """With a place bound, gaps.rq keeps the measures of the place's documents (an `# @if ?place:` line): same
+    rows."""
     whole = queries.measures_without_lead(store)
     places = {r["place"] for r in whole}
     assert len(places) >= 2
     for place in places:
         assert queries.measures_without_lead(store, place) == [r for r in whole if r["place"] == place]
     assert "# @if ?place:" in queries.sparql("measures_without_lead")
+
+
+def test_an_agencys_measure_ids_are_those_it_has_a_role_in(store: Any, agencies: list[str]) -> None:
+    """`kg overlap A B` counts each agency's measures with the id-only query: the same measures as the detailed
+    list it used before, and the ?nA that `kg overlap --top` counts."""
+    counts = {r["agencyA"]: r["nA"] for r in store.select(queries.sparql("overlap_top"))}
+    for agency in agencies:
+        ids = queries.agency_measure_ids(store, agency)
+        assert ids == {r["id"] for r in queries.measures_by_agency(store, agency)}
+        assert len(ids) == counts.get(agency, len(ids))
+    assert sum(agency in counts for agency in agencies) > 50
