@@ -30,6 +30,7 @@ import signal
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 STEPS = ("measures", "overlap", "top", "agency", "targets", "track", "gaps")
 TOPIC = "drug-control"  # 禁毒, the topic `kg track 禁毒` asks about
@@ -106,6 +107,7 @@ def main() -> int:
 
     sys.path.insert(0, str(args.repo))
     import queries
+    from kg.store import _BINDINGS_LINE
     from ontology.ns import PREFIXES, agency_iri, place_iri, topic_iri
 
     if not args.no_rdflib_fix:
@@ -125,9 +127,13 @@ def main() -> int:
     lead = rdflib.Literal("lead")
     topic = rdflib.URIRef(topic_iri(TOPIC))
 
-    def q(name: str, **bind: object) -> list:
-        # the query file with its `# @if ?x:` lines switched on for the bound parameters, as kg runs it
+    def q(name: str, **bind: Any) -> list:
+        # the query file with its `# @if ?x:` lines switched on for the bound parameters and the values on its
+        # `# @bindings` lines, as kg runs it (rdflib's initBindings do not reach into sub-selects)
         text = queries._sparql_with(name, frozenset(bind))
+        if bind and _BINDINGS_LINE.search(text):
+            values = " ".join(f"VALUES ?{var} {{ {value.n3()} }}" for var, value in bind.items())
+            return list(g.query(_BINDINGS_LINE.sub(lambda _: values, text), initNs=PREFIXES))
         return list(g.query(text, initNs=PREFIXES, initBindings=bind))
 
     # What each `kg` question computes (the CLI's own query calls, same bound parameters), the name resolution
@@ -135,11 +141,11 @@ def main() -> int:
     plans = {
         "measures": lambda: (q("agency_index"), q("measures_by_agency", agency=a, role=lead)),
         "overlap": lambda: (q("agency_index"), q("overlap", agencyA=a, agencyB=b),
-                            q("measures_by_agency", agency=a), q("measures_by_agency", agency=b)),
+                            q("agency_measure_ids", agency=a), q("agency_measure_ids", agency=b)),
         "top": lambda: q("overlap_top"),
         "agency": lambda: (q("agency_index"), q("measures_by_agency", agency=a), q("targets", lead=a),
-                           q("topic_index"), q("topic_agencies", place=place, agency=a), q("overlap_top", agencyA=a),
-                           q("overlap_top", agencyB=a), q("outcomes", agency=a)),
+                           q("topic_index"), q("topic_agencies", place=place, agency=a), q("partners", agency=a),
+                           q("outcomes", agency=a)),
         "targets": lambda: q("targets", due=rdflib.Literal(2020)),
         "track": lambda: (q("topic_index"), q("targets", topic=topic), q("topic_measures", topic=topic),
                           q("outcomes")),

@@ -90,7 +90,8 @@ RESULTS = "results"
 # new build starts a new generation with no kept rows.
 RESULT_CACHE_SECONDS = 0.02
 # A line in a query file where Store.select puts its bindings as a VALUES block (only where the
-# bound variables are mandatory, so joining there or at the end gives the same rows).
+# bound variables are mandatory, so joining there or at the end gives the same rows). Every such line gets
+# them: a sub-select sees none of the outer query's values, so each one that should start from them says so.
 BINDINGS_MARK = "# @bindings"
 _BINDINGS_LINE = re.compile(r"^[ \t]*" + re.escape(BINDINGS_MARK) + r"[ \t]*$", re.MULTILINE)
 CURRENT = "CURRENT"
@@ -763,7 +764,7 @@ class Store:
             # One VALUES per variable: pyoxigraph 0.5 did not finish a two-variable VALUES row joined
             # with the query's own VALUES table on one of them.
             values = " ".join(f"VALUES ?{name} {{ {_to_term(value)} }}" for name, value in bindings.items())
-            sparql, substitutions = _BINDINGS_LINE.sub(lambda _: values, sparql, count=1), {}
+            sparql, substitutions = _BINDINGS_LINE.sub(lambda _: values, sparql), {}
         else:
             substitutions = {Variable(name): _to_term(value) for name, value in bindings.items()}
         try:

@@ -60,6 +60,7 @@ QUERY_NAMES = (
     "outcomes",
     "overlap",
     "overlap_top",
+    "partners",
     "targets",
     "topic_agencies",
     "topic_index",
@@ -130,8 +131,7 @@ def overlap_top(store: Store, agency: str | None = None) -> list[dict]:
     pairs it is in: the same rows, in the same order, as filtering all of them, without computing them all."""
     if agency is None:
         return store.select(sparql("overlap_top"))
-    rows = [row for side in ("agencyA", "agencyB") for row in store.select(sparql("overlap_top"), {side: _iri(agency)})]
-    return sorted(rows, key=_pair_order)
+    return sorted(store.select(sparql("partners"), {"agency": _iri(agency)}), key=_pair_order)
 
 
 def _pair_order(row: dict) -> tuple:
