@@ -234,9 +234,11 @@ def topic_measures(store: Store, topic: str | None = None, place: str | None = N
 def topic_agencies(
     store: Store, topic: str | None = None, place: str | None = None, agency: str | None = None
 ) -> list[dict]:
-    """Per topic and place, the agencies carrying it by role and how many measures each; filters are IRIs
-    (bind the place with the agency: the agency alone starts nowhere faster than the whole graph)."""
-    return store.select(sparql("topic_agencies"), _optional(topic=topic, place=place, agency=agency))
+    """Per topic and place, the agencies carrying it by role and how many measures each; filters are IRIs.
+
+    The agency goes first among the bindings: pyoxigraph 0.5 starts from the VALUES written first, and from the
+    place (8k measures at 100k) one agency's topics took 0.46 s, from the agency 0.19 s, same rows."""
+    return store.select(sparql("topic_agencies"), _optional(agency=agency, topic=topic, place=place))
 
 
 def lint_measures(store: Store) -> list[dict]:
