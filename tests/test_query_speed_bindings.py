@@ -14,7 +14,7 @@ import pytest
 
 import queries
 from kg.resolve import all_agencies
-from kg.store import open_store
+from kg.store import _LOOKUP_LINE, IRI, LOOKUP_MARK, open_store
 
 # The formulations these queries had before they were restructured for speed (same question, same columns);
 # the prefixes are predeclared by Store.select.
@@ -299,3 +299,44 @@ def test_an_agencys_measure_ids_are_those_it_has_a_role_in(store: Any, agencies:
         assert ids == {r["id"] for r in queries.measures_by_agency(store, agency)}
         assert len(ids) == counts.get(agency, len(ids))
     assert sum(agency in counts for agency in agencies) > 50
+
+
+def _marked_lookups(name: str) -> list[str]:
+    return [line for line in queries.sparql(name).splitlines() if line.rstrip().endswith(LOOKUP_MARK)]
+
+
+def test_a_lookup_mark_sits_only_on_a_one_line_optional_of_triple_patterns() -> None:
+    """A `# @lookup` OPTIONAL is sent to pyoxigraph as LATERAL { OPTIONAL { … } }: the same rows only for a body
+    of triple patterns (no FILTER, no nested group), so that is all the mark may sit on."""
+    marked = {name: _marked_lookups(name) for name in queries.QUERY_NAMES}
+    assert sum(map(len, marked.values())) >= 4
+    for name, lines in marked.items():
+        for line in lines:
+            body = line.split("#", 1)[0].strip()
+            assert re.fullmatch(r"OPTIONAL \{ [^{}]* \}", body) and "FILTER" not in body.upper(), (name, line)
+    rewritten = _LOOKUP_LINE.sub(r"\1LATERAL { OPTIONAL \2 }", queries.sparql("measures_by_agency"))
+    assert "  LATERAL { OPTIONAL { ?m pa:heading ?heading } }\n" in rewritten and LOOKUP_MARK not in rewritten
+
+
+def test_looking_up_row_by_row_gives_the_rows_of_the_plain_optional(store: Any, agencies: list[str]) -> None:
+    """Each query with `# @lookup` lines answers the same rows, in the same order, as the file without the marks
+    (plain OPTIONALs), with the parameters the CLI binds."""
+    def both(name: str, bindings: dict | None = None) -> tuple[list, list]:
+        text = queries.sparql(name)
+        plain = "\n".join(line.replace(LOOKUP_MARK, "") for line in text.splitlines())
+        return store.select(text, bindings), store.select(plain, bindings)
+
+    names = {name for name in queries.QUERY_NAMES if _marked_lookups(name)}
+    assert {"measures_by_agency", "overlap", "measures_without_lead"} <= names
+    compared = 0
+    for agency in agencies:
+        for name, bindings in (("measures_by_agency", {"agency": IRI(agency)}),
+                               ("measures_by_agency", {"agency": IRI(agency), "role": "lead"}),
+                               ("overlap", {"agencyA": IRI(agency), "agencyB": IRI(agencies[0])})):
+            marked, plain = both(name, bindings)
+            assert marked == plain, (name, bindings)
+            compared += bool(marked)
+    assert compared > 100
+    for name in names:
+        marked, plain = both(name)
+        assert marked == plain, name
