@@ -99,9 +99,14 @@ _BINDINGS_LINE = re.compile(r"^[ \t]*" + re.escape(BINDINGS_MARK) + r"[ \t]*$", 
 # OPTIONAL reads the whole right side into a hash table first (`OPTIONAL { ?m pa:heading ?heading }` reads all
 # 100k headings to answer about 1,150 measures). For a body of triple patterns without FILTER both forms give
 # the same rows; the file itself stays standard SPARQL that any tool (the rdflib benchmark) runs as written.
+# Likewise, triple patterns between a line "# @lookup {" and a line "# @lookup }" go to pyoxigraph as
+# LATERAL { … }: joined row by row to what comes before them instead of being matched over the whole graph and
+# hash-joined (a sub-select's rows cannot start a pattern outside it otherwise). For triple patterns alone
+# (no FILTER, OPTIONAL or BIND) that is the same join.
 LOOKUP_MARK = "# @lookup"
 _LOOKUP_LINE = re.compile(
     r"^([ \t]*)OPTIONAL (\{ [^{}\n]* \})[ \t]*" + re.escape(LOOKUP_MARK) + r"[ \t]*$", re.MULTILINE)
+_LOOKUP_BLOCK = re.compile(r"^([ \t]*)" + re.escape(LOOKUP_MARK) + r" ([{}])[ \t]*$", re.MULTILINE)
 CURRENT = "CURRENT"
 LOCK = ".lock"
 META = "meta.json"
@@ -713,6 +718,12 @@ def _default_converter() -> Any:
     return convert
 
 
+def _lookups(sparql: str) -> str:
+    """The query as pyoxigraph is to run it: its ``# @lookup`` OPTIONALs and blocks made LATERAL."""
+    sparql = _LOOKUP_LINE.sub(r"\1LATERAL { OPTIONAL \2 }", sparql)
+    return _LOOKUP_BLOCK.sub(lambda m: m.group(1) + ("LATERAL {" if m.group(2) == "{" else "}"), sparql)
+
+
 def _result_key(sparql: str, bindings: dict[str, Value | IRI]) -> str:
     text = sparql + "\0" + repr(sorted((k, type(v).__name__, v) for k, v in bindings.items()))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
@@ -775,7 +786,7 @@ class Store:
             sparql, substitutions = _BINDINGS_LINE.sub(lambda _: values, sparql), {}
         else:
             substitutions = {Variable(name): _to_term(value) for name, value in bindings.items()}
-        sparql = _LOOKUP_LINE.sub(r"\1LATERAL { OPTIONAL \2 }", sparql)
+        sparql = _lookups(sparql)
         try:
             results = self._store.query(
                 sparql,

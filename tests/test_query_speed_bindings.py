@@ -14,7 +14,7 @@ import pytest
 
 import queries
 from kg.resolve import all_agencies
-from kg.store import _LOOKUP_LINE, IRI, LOOKUP_MARK, open_store
+from kg.store import IRI, LOOKUP_MARK, _lookups, open_store
 
 # The formulations these queries had before they were restructured for speed (same question, same columns);
 # the prefixes are predeclared by Store.select.
@@ -305,6 +305,24 @@ def _marked_lookups(name: str) -> list[str]:
     return [line for line in queries.sparql(name).splitlines() if line.rstrip().endswith(LOOKUP_MARK)]
 
 
+def _lookup_blocks(name: str) -> list[list[str]]:
+    """The lines between each "# @lookup {" and "# @lookup }" of a query file."""
+    blocks: list[list[str]] = []
+    inside = False
+    for line in queries.sparql(name).splitlines():
+        if line.strip() == f"{LOOKUP_MARK} {{":
+            assert not inside, name
+            inside = True
+            blocks.append([])
+        elif line.strip() == f"{LOOKUP_MARK} }}":
+            assert inside, name
+            inside = False
+        elif inside:
+            blocks[-1].append(line)
+    assert not inside, name
+    return blocks
+
+
 def test_a_lookup_mark_sits_only_on_a_one_line_optional_of_triple_patterns() -> None:
     """A `# @lookup` OPTIONAL is sent to pyoxigraph as LATERAL { OPTIONAL { … } }: the same rows only for a body
     of triple patterns (no FILTER, no nested group), so that is all the mark may sit on."""
@@ -314,8 +332,23 @@ def test_a_lookup_mark_sits_only_on_a_one_line_optional_of_triple_patterns() -> 
         for line in lines:
             body = line.split("#", 1)[0].strip()
             assert re.fullmatch(r"OPTIONAL \{ [^{}]* \}", body) and "FILTER" not in body.upper(), (name, line)
-    rewritten = _LOOKUP_LINE.sub(r"\1LATERAL { OPTIONAL \2 }", queries.sparql("measures_by_agency"))
+    rewritten = _lookups(queries.sparql("measures_by_agency"))
     assert "  LATERAL { OPTIONAL { ?m pa:heading ?heading } }\n" in rewritten and LOOKUP_MARK not in rewritten
+
+
+def test_a_lookup_block_holds_only_triple_patterns() -> None:
+    """A "# @lookup {" … "# @lookup }" block goes to pyoxigraph as LATERAL { … }: the same join as writing the
+    patterns in place only when they are triple patterns alone (no FILTER, OPTIONAL, BIND, VALUES or group)."""
+    blocks = {name: _lookup_blocks(name) for name in queries.QUERY_NAMES}
+    assert blocks["targets"] and len(blocks["targets"][0]) >= 8
+    for name, found in blocks.items():
+        for block in found:
+            for line in _code_lines("\n".join(block)):
+                assert not line or (line.startswith(("?", "<", "pa:", "oa:", "dct:", "skos:")) and "{" not in line
+                                    and "}" not in line), (name, line)
+    rewritten = _lookups(queries.sparql("targets"))
+    assert "  LATERAL {\n  ?m pa:measureId ?id ;" in rewritten and LOOKUP_MARK not in "".join(_code_lines(rewritten))
+    assert "\n  }\n  OPTIONAL { ?t pa:comparator ?comparator }" in rewritten
 
 
 def test_looking_up_row_by_row_gives_the_rows_of_the_plain_optional(store: Any, agencies: list[str]) -> None:
@@ -323,11 +356,11 @@ def test_looking_up_row_by_row_gives_the_rows_of_the_plain_optional(store: Any, 
     (plain OPTIONALs), with the parameters the CLI binds."""
     def both(name: str, bindings: dict | None = None) -> tuple[list, list]:
         text = queries.sparql(name)
-        plain = "\n".join(line.replace(LOOKUP_MARK, "") for line in text.splitlines())
+        plain = "\n".join(line.replace(LOOKUP_MARK, "#") for line in text.splitlines())
         return store.select(text, bindings), store.select(plain, bindings)
 
-    names = {name for name in queries.QUERY_NAMES if _marked_lookups(name)}
-    assert {"measures_by_agency", "overlap", "measures_without_lead"} <= names
+    names = {name for name in queries.QUERY_NAMES if _marked_lookups(name) or _lookup_blocks(name)}
+    assert {"measures_by_agency", "overlap", "measures_without_lead", "targets"} <= names
     compared = 0
     for agency in agencies:
         for name, bindings in (("measures_by_agency", {"agency": IRI(agency)}),
@@ -340,3 +373,8 @@ def test_looking_up_row_by_row_gives_the_rows_of_the_plain_optional(store: Any, 
     for name in names:
         marked, plain = both(name)
         assert marked == plain, name
+    due = queries._sparql_with("targets", frozenset({"due"}))
+    for year in (2015, 2020):
+        plain = "\n".join(line.replace(LOOKUP_MARK, "#") for line in due.splitlines())
+        marked_rows = store.select(due, {"due": year})
+        assert marked_rows == store.select(plain, {"due": year}) and marked_rows
