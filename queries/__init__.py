@@ -204,8 +204,8 @@ def targets(
 _LISTS = (("leads", "、"), ("agencies", " "), ("topics", " "))
 
 
-def _sorted_lists(row: dict) -> dict:
-    for column, separator in _LISTS:
+def _sorted_lists(row: dict, lists: tuple[tuple[str, str], ...] = _LISTS) -> dict:
+    for column, separator in lists:
         value = row.get(column)
         if value and separator in value:
             row[column] = separator.join(sorted(value.split(separator)))
@@ -229,8 +229,10 @@ def topic_index(store: Store) -> list[dict]:
 
 
 def topic_measures(store: Store, topic: str | None = None, place: str | None = None) -> list[dict]:
-    """Measures about a topic (or a narrower one) with their leads and partners; filters are IRIs."""
-    return store.select(sparql("topic_measures"), _optional(topic=topic, place=place))
+    """Measures about a topic (or a narrower one) with their leads and partners; filters are IRIs. The names in
+    ``leads`` and ``partners`` (joined by 、) are sorted: their order in the query's answer follows its evaluation."""
+    rows = store.select(sparql("topic_measures"), _optional(topic=topic, place=place))
+    return [_sorted_lists(row, (("leads", "、"), ("partners", "、"))) for row in rows]
 
 
 def topic_agencies(
