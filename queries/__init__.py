@@ -7,8 +7,8 @@ A query file may hold lines ``# @if ?name: PATTERN``: a comment (so the file run
 parameter unbound) unless the caller binds ?name, when the line becomes PATTERN. That lets an optional
 parameter start the evaluation (``?agency pa:leads ?m .``) instead of filtering the whole answer at the end;
 the values themselves still go in only through the bindings (``# @bindings``, see ``kg.store.Store.select``).
-A one-line ``OPTIONAL { … }  # @lookup`` is looked up row by row in the store (``kg.store.LOOKUP_MARK``); to any
-other SPARQL tool it is a plain OPTIONAL and a comment.
+A one-line ``OPTIONAL { … }  # @lookup``, and triple patterns between the lines ``# @lookup {`` and ``# @lookup }``,
+are looked up row by row in the store (``kg.store.LOOKUP_MARK``); to any other SPARQL tool the marks are comments.
 """
 
 from __future__ import annotations
