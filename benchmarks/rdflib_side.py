@@ -30,7 +30,6 @@ import signal
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 STEPS = ("measures", "overlap", "top", "agency", "targets", "track", "gaps")
 TOPIC = "drug-control"  # 禁毒, the topic `kg track 禁毒` asks about
@@ -107,7 +106,6 @@ def main() -> int:
 
     sys.path.insert(0, str(args.repo))
     import queries
-    from kg.store import _BINDINGS_LINE
     from ontology.ns import PREFIXES, agency_iri, place_iri, topic_iri
 
     if not args.no_rdflib_fix:
@@ -127,13 +125,11 @@ def main() -> int:
     lead = rdflib.Literal("lead")
     topic = rdflib.URIRef(topic_iri(TOPIC))
 
-    def q(name: str, **bind: Any) -> list:
-        # the query file with its `# @if ?x:` lines switched on for the bound parameters and the values on its
-        # `# @bindings` lines, as kg runs it (rdflib's initBindings do not reach into sub-selects)
+    def q(name: str, **bind: object) -> list:
+        # the query file with its `# @if ?x:` lines switched on for the bound parameters, as kg runs it; the values
+        # go in the rdflib way, as initBindings (written into the text as VALUES, as kg does for pyoxigraph, they
+        # made rdflib 10–60× slower: it joins a VALUES block where it stands instead of starting from it)
         text = queries._sparql_with(name, frozenset(bind))
-        if bind and _BINDINGS_LINE.search(text):
-            values = " ".join(f"VALUES ?{var} {{ {value.n3()} }}" for var, value in bind.items())
-            return list(g.query(_BINDINGS_LINE.sub(lambda _: values, text), initNs=PREFIXES))
         return list(g.query(text, initNs=PREFIXES, initBindings=bind))
 
     # What each `kg` question computes (the CLI's own query calls, same bound parameters), the name resolution
