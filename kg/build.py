@@ -166,7 +166,8 @@ def code_fingerprint() -> str:
 
     digest = hashlib.sha256(kg.__version__.encode())
     roots = [Path(loaders.__file__).parent]
-    singles = [Path(kg.__file__).parent / "triples.py", Path(ontology.__file__).parent / "ns.py"]
+    singles = [Path(kg.__file__).parent / name for name in ("triples.py", "tables.py")]
+    singles.append(Path(ontology.__file__).parent / "ns.py")
     files = [p for root in roots for p in sorted(root.rglob("*")) if p.is_file() and "__pycache__" not in p.parts]
     for p in files + singles:
         digest.update(str(p.relative_to(p.parents[1])).encode() + b"\0")
@@ -187,8 +188,9 @@ class _Task:
 
 
 def _extract_to_cache(task: _Task) -> dict[str, Any]:
-    """Worker: read one file, convert it to N-Triples, write them to the cache; return its manifest row."""
-    from kg.triples import document_ntriples
+    """Worker: read one file, convert it to N-Triples and table rows, write them to the cache; return its manifest
+    row, with the rows under "_part" for the build (they cross back to it once instead of being read again)."""
+    from kg.store import document_part, rows_entry
 
     path = Path(task.path)
     row: dict[str, Any] = {"path": task.path}
@@ -206,7 +208,7 @@ def _extract_to_cache(task: _Task) -> dict[str, Any]:
     if doc is None:
         return {**row, "error": error}
     try:
-        ntriples = document_ntriples(doc).encode("utf-8")
+        part = document_part(doc)
     except Exception as exc:  # one bad document never stops a build; it is reported
         return {**row, "error": f"{doc.source}: cannot convert to RDF: {exc}"}
     row.update(
@@ -215,20 +217,26 @@ def _extract_to_cache(task: _Task) -> dict[str, Any]:
         assignments=sum(len(m.assignments) for m in doc.measures),
         warnings=list(doc.warnings),
     )
-    _write_cache(Path(task.cache), key, row, ntriples)
-    return row
+    rows = rows_entry(part)
+    assert part.ntriples is not None
+    _write_cache(Path(task.cache), key, row, part.ntriples, rows)
+    return {**row, "_part": rows}
 
 
-def _write_cache(cache: Path, key: str, row: dict[str, Any], ntriples: bytes) -> None:
+def _write_cache(cache: Path, key: str, row: dict[str, Any], ntriples: bytes, rows: dict[str, Any]) -> None:
     from kg.store import write_cache_entry
 
-    write_cache_entry(cache, key, {k: row[k] for k in ("key", "doc", "assignments", "warnings")}, ntriples)
+    write_cache_entry(cache, key, {k: row[k] for k in ("key", "doc", "assignments", "warnings")}, ntriples, rows)
 
 
 def _read_cached_row(cache: Path, key: str) -> dict[str, Any] | None:
+    from kg.store import ROWS_SUFFIX
+
     try:
         with open(cache / f"{key}.nt", "rb") as handle:
             first = handle.readline()
+        if not (cache / f"{key}{ROWS_SUFFIX}").is_file():  # an entry of an older layout, without its rows
+            return None
         return json.loads(first[2:])
     except (OSError, ValueError):
         return None
@@ -265,10 +273,12 @@ def build_from_paths(
     store_path: str | os.PathLike,
     jobs: int = 1,
     full: bool = False,
+    sparql: bool | None = None,
 ) -> BuildReport:
     """Build (or bring up to date) the store at ``store_path`` from the files under ``paths``.
 
-    Raises kg.store.StoreBusy when another build holds the store.
+    ``sparql``: give the new generation a SPARQL index (True), none (False), or keep what the live one has
+    (None): see ``kg.store.commit_generation``. Raises kg.store.StoreBusy when another build holds the store.
     """
     from kg import store as kgstore
 
@@ -296,7 +306,7 @@ def build_from_paths(
         parsed = _pool_map(_extract_to_cache, tasks, jobs)
         if not patchable:  # full whatever the files say: load each document as soon as it is read
             ordered = (row if row is not None else next(parsed) for row in rows)
-            return _streamed_full_build(store_dir, ordered, fingerprint, len(tasks))
+            return _streamed_full_build(store_dir, ordered, fingerprint, len(tasks), sparql)
         # From here on the live generation is of this code and layout: it may be kept or patched.
         assert live is not None
         rows = [row if row is not None else next(parsed) for row in rows]
@@ -315,7 +325,8 @@ def build_from_paths(
         removed = sorted(old_docs - kept)
         n_parsed = len(tasks)
 
-        if not added and not removed and live.get("files") is not None:
+        has_index = (store_dir / live["generation"] / kgstore.SPARQL_DIR).is_dir()
+        if not added and not removed and live.get("files") is not None and sparql in (None, has_index):
             # Nothing in the graph changes. Refresh the recorded stats (a touched file was hashed once and
             # need not be again) and the error list; keep the generation.
             if files != live.get("files") or errors != live.get("errors"):
@@ -336,7 +347,7 @@ def build_from_paths(
                                  ) if incremental else iter(())
         extra = {"fingerprint": fingerprint, "files": files, "documents": entries}
         summary = kgstore.commit_generation(store_dir, parts, errors, incremental=incremental, remove=gone,
-                                            extra=extra, jobs=jobs)
+                                            extra=extra, jobs=jobs, sparql=sparql)
         return BuildReport(summary, summary.generation, len(entries), measures, assignments, summary.triples,
                            n_parsed, "incremental" if incremental else "full", errors, warnings)
 
@@ -351,10 +362,13 @@ class _Assembly:
         self.entries: list[dict] = []
         self.errors: list[str] = []
         self.warnings: list[str] = []
+        self.parts: dict[str, dict[str, Any]] = {}  # cache key -> rows a worker sent (kg.store.rows_entry)
         self._seen: set[str] = set()
 
     def add(self, row: dict[str, Any]) -> dict | None:
-        """Take one row; return its document entry when the document is to be stored."""
+        """Take one row; return its document entry when the document is to be stored. The rows a worker sent
+        with it (under "_part") are kept in ``parts`` until the build takes them."""
+        part = row.pop("_part", None)
         self.files.append(row)
         if row.get("error"):
             self.errors.append(row["error"])
@@ -367,6 +381,8 @@ class _Assembly:
         self.warnings.extend(f"{row['path']}: {w}" for w in row.get("warnings", []))
         self.keys[row["key"]] = doc
         self.entries.append(doc)
+        if part is not None:
+            self.parts[row["key"]] = part
         return doc
 
 
@@ -379,8 +395,8 @@ def _assemble(rows: list[dict[str, Any]]) -> tuple[list[dict], dict[str, dict], 
     return assembly.files, assembly.keys, assembly.entries, assembly.errors, assembly.warnings
 
 
-def _streamed_full_build(store_dir: Path, rows: Iterator[dict[str, Any]], fingerprint: str, n_parsed: int
-                         ) -> BuildReport:
+def _streamed_full_build(store_dir: Path, rows: Iterator[dict[str, Any]], fingerprint: str, n_parsed: int,
+                         sparql: bool | None = None) -> BuildReport:
     """A build that is full from the start (no live generation of this code and layout, or --full): each document
     goes to the store as soon as a worker has read it, so loading overlaps reading instead of following it."""
     from kg import store as kgstore
@@ -392,7 +408,7 @@ def _streamed_full_build(store_dir: Path, rows: Iterator[dict[str, Any]], finger
         for row in rows:
             entry = assembly.add(row)
             if entry is not None:
-                yield _part_from_cache(cache, row["key"], entry)
+                yield _part_from_cache(cache, row["key"], entry, assembly.parts.pop(row["key"], None))
 
     stream = parts()
     first = next(stream, None)
@@ -406,7 +422,7 @@ def _streamed_full_build(store_dir: Path, rows: Iterator[dict[str, Any]], finger
     # buffers. Measured at 100k measures with --jobs 2 (benchmarks/proctree.py): one loader 48.7 s, peak 1.72 GB
     # for kg and its workers; two loaders 44.8 s, 2.64 GB.
     summary = kgstore.commit_generation(store_dir, itertools.chain([first], stream), assembly.errors, extra=extra,
-                                        jobs=1)
+                                        jobs=1, sparql=sparql)
     measures = sum(e["measures"] for e in assembly.entries)
     assignments = sum(int(r.get("assignments", 0)) for r in assembly.files if r.get("key") in assembly.keys)
     return BuildReport(summary, summary.generation, len(assembly.entries), measures, assignments, summary.triples,
@@ -418,10 +434,15 @@ def _parts_from_cache(cache: Path, keys: list[str], entries: dict[str, dict]) ->
         yield _part_from_cache(cache, key, entries[key])
 
 
-def _part_from_cache(cache: Path, key: str, entry: dict) -> DocumentPart:
-    from kg.store import DocumentPart, read_cache_entry
+def _part_from_cache(cache: Path, key: str, entry: dict, rows: dict[str, Any] | None = None) -> DocumentPart:
+    """A document of the cache as a part; its N-Triples and (unless a worker just sent them) its rows are read
+    when the build needs them (kg.store.complete_part)."""
+    from kg.store import DocumentPart
 
-    return DocumentPart(entry["id"], entry["source"], entry, read_cache_entry(cache, key), key)
+    if rows is None:
+        return DocumentPart(entry["id"], entry["source"], entry, None, key)
+    return DocumentPart(entry["id"], entry["source"], entry, None, key, rows["tables"], tuple(rows["shared"]),
+                        rows["lines"])
 
 
 # ---------------------------------------------------------------------------- pre-extracted records
@@ -447,7 +468,8 @@ def iter_jsonl_documents(files: Iterable[str | os.PathLike]) -> Iterator[tuple[D
                     yield None, f"{name}:{number}: not a Document record ({type(exc).__name__}: {exc})"
 
 
-def build_from_jsonl(files: Iterable[str | os.PathLike], store_path: str | os.PathLike) -> BuildReport:
+def build_from_jsonl(files: Iterable[str | os.PathLike], store_path: str | os.PathLike,
+                     sparql: bool | None = None) -> BuildReport:
     """A full build from pre-extracted Document records (JSON lines), streamed: nothing is re-parsed."""
     from kg import store as kgstore
 
@@ -466,6 +488,7 @@ def build_from_jsonl(files: Iterable[str | os.PathLike], store_path: str | os.Pa
     with kgstore.locked(store_path) as store_dir:
         # One list for the records that cannot be read and the documents that cannot be converted, so
         # meta.json records both.
-        summary = kgstore.commit_generation(store_dir, kgstore.document_parts(documents(), errors), errors)
+        summary = kgstore.commit_generation(store_dir, kgstore.document_parts(documents(), errors), errors,
+                                            sparql=sparql)
     return BuildReport(summary, summary.generation, summary.documents, counts["measures"], counts["assignments"],
                        summary.triples, 0, "full", summary.errors)

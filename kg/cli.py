@@ -48,11 +48,14 @@ def cli() -> None:
 @click.option("--from-jsonl", "from_jsonl", is_flag=True,
               help="PATHS are `kg extract --format jsonl` outputs: load those records, parse nothing.")
 @click.option("--full", is_flag=True, help="Re-read every file, ignoring what the last build kept.")
+@click.option("--sparql/--no-sparql", default=None,
+              help="Also build the SPARQL index now (what `kg sparql` and Store.select query), or drop it. "
+                   "[default: keep what the store has; without one, the first SPARQL question builds it]")
 @click.option("--aliases", "alias_files", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
               help="Extra agency aliases (format of loaders/data/aliases.tsv); repeatable, later files win.")
 @store_option
-def build(paths: tuple[str, ...], jobs: int | None, from_jsonl: bool, full: bool, alias_files: tuple[str, ...],
-          store_path: str) -> None:
+def build(paths: tuple[str, ...], jobs: int | None, from_jsonl: bool, full: bool, sparql: bool | None,
+          alias_files: tuple[str, ...], store_path: str) -> None:
     """Read documents (files or folders) and write the graph store.
 
     The new graph replaces the old one in one step: a build that fails or is interrupted leaves the
@@ -74,9 +77,9 @@ def build(paths: tuple[str, ...], jobs: int | None, from_jsonl: bool, full: bool
 
     try:
         if from_jsonl:
-            report = build_from_jsonl(paths, store_path)
+            report = build_from_jsonl(paths, store_path, sparql=sparql)
         else:
-            report = build_from_paths(paths, store_path, jobs=jobs or default_jobs(), full=full)
+            report = build_from_paths(paths, store_path, jobs=jobs or default_jobs(), full=full, sparql=sparql)
     except StoreBusy as exc:
         raise UserError(str(exc)) from None
     for warning in report.warnings:

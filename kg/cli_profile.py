@@ -95,8 +95,9 @@ def agency(name: str, jurisdiction: str | None, fmt: str, store_path: str) -> No
             raise UserError(describe_matches(name, hits) or f"{name} is ambiguous")
         hit = hits[0]
         profile = agency_profile(store, hit)
-        category = next((a.get("category") for a in store.select(
-            "SELECT ?category ?agency WHERE { ?agency pa:category ?category }", {"agency": _iri(hit.iri)})), None)
+        import queries
+
+        category = next(iter(queries.agency_categories(store, hit.iri)), None)
     profile["category"] = category
     if fmt == "json":
         click.echo(json.dumps(profile, ensure_ascii=False, indent=2))
@@ -111,12 +112,6 @@ def agency(name: str, jurisdiction: str | None, fmt: str, store_path: str) -> No
         click.echo(format_csv(rows, ["section", "item", "detail", "role", "value"]), nl=False)
     else:
         _print_profile(profile, category)
-
-
-def _iri(value: str) -> Any:
-    from kg.store import IRI
-
-    return IRI(value)
 
 
 def lint_rows(store: Any) -> list[dict]:

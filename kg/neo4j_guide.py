@@ -53,6 +53,7 @@ OTHERS = (
     Question("agencies", "单位一览 · Every agency by role", ("jurisdiction",)),
     Question("partners", "一个单位的合作单位 · One agency's partners", ("agency",)),
     Question("agency_measure_ids", "一个单位参与的措施编号 · The measures one agency takes part in", ("agency",)),
+    Question("agency_categories", "单位的类别 · What kind of body an agency is", ("agency",)),
     Question("outcomes", "报告的成效 · Reported outcomes", ("agency",)),
     Question("measure", "一项措施 · One measure", ("id",)),
     Question("measure_assignments", "措施的责任与依据 · A measure's agencies and evidence", ("id",)),

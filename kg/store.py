@@ -1,41 +1,51 @@
-"""The embedded on-disk graph store: one Oxigraph database per build generation.
+"""The embedded on-disk store: one generation per build, each with the question tables and, when wanted, a SPARQL
+index.
 
 Layout of a store directory (default ``./kg-store``)::
 
     .lock                 held (fcntl, exclusive) by the one build writing
     CURRENT               one line: the name of the live generation directory
-    gen-<UTC>-<pid>/      an Oxigraph (RocksDB) database, plus meta.json (documents, the files they were read
-                          from, each document's cache key), shared.json (how many documents state each shared
-                          triple) and results/ (rows kept by readers)
+    gen-<UTC>-<pid>/      one generation:
+        tables.sqlite     the question tables (kg.tables): what every CLI question reads
+        sparql/           the SPARQL index, an Oxigraph (RocksDB) database of the union; only when the build was
+                          asked for one (``kg build --sparql``), the previous generation had one, or a SPARQL
+                          question has been asked since (``Store.sparql_index`` builds it then, from cache/)
+        meta.json         documents, the files they were read from, each document's cache key, counts, timings
+        shared.json       how many documents state each shared triple (to take documents out again)
+        results/          rows kept by readers of the SPARQL index
     cache/<key>.nt        each document's N-Triples: its own graph (kg.build writes them as it reads files)
+    cache/<key>.rows      each document's table rows and shared lines (JSON)
 
-The database holds one graph: the union of all documents' triples, as a *set*, in the default graph, which is
-what every query reads (an agency named by two documents has its label once, so COUNT and SUM count it once).
-Each document's own graph is kept as N-Triples in cache/, and ``Store.document_graphs`` / ``dump_nquads`` /
-``to_rdflib`` give them back as one named graph per document (``doc_graph_iri``). Until layout 2 the database
-kept every document in its own named graph as well as the union: that tripled the index entries written per
-triple (six for a quad, three for a triple) and made the store write the largest part of a big build (≈14 s
-against ≈5 s for 20k measures, measured), for a copy that only exports read. Such stores are still read.
+Why two layouts of one graph. The RDF graph is the record: each document's graph is kept in cache/ and comes
+back as named graphs in ``Store.document_graphs`` / ``dump_nquads`` / ``to_rdflib``; the union of them all is
+what SPARQL reads. But an RDF store looks each value up separately, so the CLI's questions took 0.35–11 s at
+100k measures from a fresh process, where the same rows from SQLite tables take milliseconds (docs/scale.md);
+and bulk-loading 5.5M triples into RocksDB was most of a build. So a build writes the tables (cheap) and leaves
+the SPARQL index to whoever needs it. The triple count comes from the books, not from the index: each
+document's own lines plus each shared line once plus the topic scheme.
 
-To take one document out again (an incremental build), the triples about its own nodes (its document, measures,
-assignments, evidence, targets, outcomes) go at once; a triple another document may state too (an agency's
-label, a place, a role: see ``shared_lines``) goes when no document states it any more, which shared.json counts.
+The union is a *set*: an agency named by two documents has its label once, so COUNT and SUM count it once. To
+take one document out again (an incremental build), its rows go from the tables, the triples about its own
+nodes (its document, measures, assignments, evidence, targets, outcomes) from the index at once, and a triple
+another document may state too (an agency's label, a place, a role: see ``shared_lines``) when no document
+states it any more, which shared.json counts.
 
-A build writes a new generation beside the live one and then replaces CURRENT
-atomically; that replace is the only commit point. A full build bulk-loads it; an
-incremental one starts from a checkpoint of the live generation (hard links to its
-immutable sorted files) and replaces only the changed documents' graphs. Readers open the generation
-CURRENT names, read-only, so a build never writes under a reader. The previous
-generation is kept for readers that still have it open; older ones and
-half-built leftovers are removed by the next successful build.
+A build writes a new generation beside the live one and then replaces CURRENT atomically; that replace is the
+only commit point. A full build writes it from scratch; an incremental one starts from a copy of the live
+generation (its tables file copied, its SPARQL index checkpointed: hard links to immutable sorted files) and
+replaces only the changed documents. Readers open the generation CURRENT names, read-only, so a build never
+writes under a reader. The previous generation is kept for readers that still have it open; older ones and
+half-built leftovers are removed by the next successful build. Generations of layout 2 (the union in the
+generation directory itself, no tables) and 1 are still read: their questions go to SPARQL.
 
-pyoxigraph and rdflib are imported inside the functions that use them, so
-``import kg.store`` is free and the CLI starts instantly.
+pyoxigraph and rdflib are imported inside the functions that use them, so ``import kg.store`` is free and the
+CLI starts instantly; a question from the tables never imports pyoxigraph at all.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import errno
 import fcntl
 import functools
@@ -62,6 +72,7 @@ if TYPE_CHECKING:  # only for annotations; the real imports are lazy
     import pyoxigraph
     import rdflib
 
+    from kg.tables import Tables, TableWriter
     from loaders.model import Document
 
 __all__ = [
@@ -114,9 +125,16 @@ META = "meta.json"
 SHARED = "shared.json"
 # Each document's N-Triples, as last extracted or loaded: <store>/cache/<key>.nt (see kg.build).
 CACHE = "cache"
-# The storage layout meta.json records. 2: the union only, documents' graphs in cache/ (1: a named graph per
-# document plus the union in the default graph). An incremental build starts only from a generation of this one.
-LAYOUT = 2
+# Each document's table rows (kg.tables) and shared lines, as JSON: <store>/cache/<key>.rows.
+ROWS_SUFFIX = ".rows"
+# The storage layout meta.json records. 3: the question tables (kg.tables) in tables.sqlite, the SPARQL index
+# (Oxigraph, the union only) in sparql/ when there is one, documents' graphs in cache/. 2: the union in the
+# generation directory itself, no tables. 1: a named graph per document plus the union. An incremental build
+# starts only from a generation of this one; older ones are still read (their questions go to SPARQL).
+LAYOUT = 3
+# The generation's SPARQL index (an Oxigraph database), and the lock whoever builds it holds.
+SPARQL_DIR = "sparql"
+SPARQL_LOCK = ".sparql.lock"
 GEN_PREFIX = "gen-"
 
 Value = str | int | float | bool | None
@@ -246,20 +264,31 @@ class _NQuadsReader(io.RawIOBase):
 
 @dataclass(frozen=True)
 class DocumentPart:
-    """One document ready for the store: its meta.json entry and its N-Triples (sorted lines)."""
+    """One document ready for the store: its meta.json entry, its table rows (kg.tables), its N-Triples (sorted
+    lines) and which of them another document may state too (``shared_lines``).
+
+    ``ntriples`` is None for a part read back from the cache without them (a build that makes no SPARQL index
+    does not need them); ``read_ntriples`` fetches them then."""
 
     id: str
     source: str
     entry: dict[str, Any]  # the meta.json "documents" entry: id, source, title, kind, measures
-    ntriples: bytes
+    ntriples: bytes | None
     key: str = ""  # its entry in the store's cache/ ("" until written there)
+    tables: dict[str, list] | None = None
+    shared: tuple[str, ...] = ()  # its lines another document may state too (see shared_lines), decoded
+    lines: int = 0  # its N-Triples lines
 
 
 def document_part(doc: Document) -> DocumentPart:
-    """Convert one Document (raises what kg.triples raises on a record it cannot convert)."""
+    """Convert one Document (raises what kg.triples and kg.tables raise on a record they cannot convert)."""
+    from kg.tables import document_rows
     from kg.triples import document_ntriples
 
-    return DocumentPart(doc.id, doc.source, document_entry(doc), document_ntriples(doc).encode("utf-8"))
+    ntriples = document_ntriples(doc).encode("utf-8")
+    shared = tuple(line.decode("utf-8") for line in shared_lines_of(doc.id, ntriples))
+    return DocumentPart(doc.id, doc.source, document_entry(doc), ntriples, tables=document_rows(doc), shared=shared,
+                        lines=ntriples.count(b"\n"))
 
 
 def document_entry(doc: Document) -> dict[str, Any]:
@@ -271,6 +300,7 @@ class _BuildLog:
     documents: list[dict[str, Any]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     quads: int = 0
+    own: int = 0  # lines no other document can state (see shared_lines): the union holds each once
 
 
 def document_parts(documents: Iterable[Document], errors: list[str]) -> Iterator[DocumentPart]:
@@ -307,12 +337,20 @@ def _shared_pattern(doc_id: str) -> re.Pattern[bytes]:
 
 def shared_lines(part: DocumentPart) -> set[bytes]:
     """The lines of ``part`` another document may also state (see ``_shared_pattern``)."""
-    return set(_shared_pattern(part.id).findall(b"\n" + part.ntriples))
+    if part.ntriples is None:
+        return {line.encode("utf-8") for line in part.shared}
+    return shared_lines_of(part.id, part.ntriples)
+
+
+def shared_lines_of(doc_id: str, ntriples: bytes) -> set[bytes]:
+    """The lines of one document's N-Triples another document may also state (see ``_shared_pattern``)."""
+    return set(_shared_pattern(doc_id).findall(b"\n" + ntriples))
 
 
 class _Feed:
-    """Hands documents to one or more ``bulk_load`` readers, one whole document at a time, and keeps the build's
-    books on the way: the meta.json entries, the quad count, and how many documents state each shared triple."""
+    """Takes the documents of a build one at a time: their rows go to the tables, their N-Triples (when the
+    generation gets a SPARQL index) to one or more ``bulk_load`` readers; and it keeps the build's books on the
+    way: the meta.json entries, the line counts, and how many documents state each shared triple."""
 
     def __init__(
         self,
@@ -322,16 +360,19 @@ class _Feed:
         refs: dict[str, int],
         cache: Path,
         keys: dict[str, str],
+        tables: TableWriter,
+        ntriples: bool,
     ) -> None:
         self._parts = iter(parts)
         self._log, self._record, self._refs = log, record, refs
         self._cache, self.keys = cache, keys
+        self._tables, self._ntriples = tables, ntriples
         self._lock = threading.Lock()
         self.stopped = False
 
     def __iter__(self) -> Iterator[bytes]:
         while True:
-            with self._lock:
+            with self._lock:  # a second bulk loader reads from its own thread
                 if self.stopped:
                     return
                 part = next(self._parts, None)
@@ -339,19 +380,37 @@ class _Feed:
                     return
                 if self._record:  # in the order the parts come, whichever loader takes them
                     self._log.documents.append(part.entry)
-                self._log.quads += part.ntriples.count(b"\n")
                 key = part.key
                 if not key:  # a document read from records, not files: kept in the cache all the same
+                    assert part.ntriples is not None and part.tables is not None
                     key = "r" + hashlib.sha256(part.ntriples).hexdigest()[:31]
-                    write_cache_entry(self._cache, key, {"key": key, "doc": part.entry}, part.ntriples)
+                    write_cache_entry(self._cache, key, {"key": key, "doc": part.entry}, part.ntriples,
+                                      rows_entry(part))
                 self.keys[part.id] = key
-            # Outside the lock: the other loader, in Rust without the GIL, goes on meanwhile.
-            shared = shared_lines(part)
-            with self._lock:
-                for line in shared:
-                    text = line.decode("utf-8")
-                    self._refs[text] = self._refs.get(text, 0) + 1
-            yield part.ntriples
+                part = complete_part(part, self._cache, key, self._ntriples)
+                assert part.tables is not None
+                self._tables.add(part.tables)
+                self._log.quads += part.lines
+                self._log.own += part.lines - len(part.shared)
+                refs = self._refs
+                for line in part.shared:
+                    refs[line] = refs.get(line, 0) + 1
+            yield part.ntriples or b""
+
+
+def rows_entry(part: DocumentPart) -> dict[str, Any]:
+    """What the cache keeps of a part beside its N-Triples: its table rows, its shared lines, its line count."""
+    return {"tables": part.tables, "shared": list(part.shared), "lines": part.lines}
+
+
+def complete_part(part: DocumentPart, cache: Path, key: str, ntriples: bool) -> DocumentPart:
+    """``part`` with its rows (and, when ``ntriples``, its N-Triples) read back from its cache entry where missing."""
+    if part.tables is None:
+        rows = read_rows_entry(cache, key)
+        part = dataclasses.replace(part, tables=rows["tables"], shared=tuple(rows["shared"]), lines=rows["lines"])
+    if ntriples and part.ntriples is None:
+        part = dataclasses.replace(part, ntriples=read_cache_entry(cache, key))
+    return part
 
 
 def _bulk_load(db: pyoxigraph.Store, feed: _Feed, threads: int) -> None:
@@ -396,31 +455,43 @@ def _load_vocabularies(db: pyoxigraph.Store) -> None:
     db.load(topics_path().read_bytes(), format=RdfFormat.TURTLE)
 
 
-def _remove_documents(
-    db: pyoxigraph.Store, parts: Iterable[DocumentPart], refs: dict[str, int], keys: dict[str, str]
-) -> int:
-    """Take documents out of the union: every triple about the document's own nodes, and each shared triple
-    no other document still states; and out of ``keys``. Returns how many lines the documents had."""
-    from pyoxigraph import DefaultGraph, Quad, RdfFormat, parse
-
-    removed = 0
+def _forget_documents(
+    parts: Iterable[DocumentPart], refs: dict[str, int], keys: dict[str, str], tables: TableWriter, cache: Path,
+    index: bool,
+) -> tuple[int, int, list[bytes]]:
+    """Take documents out of the books, ``keys`` and the tables: the union loses every triple about the document's
+    own nodes and each shared triple no other document still states. Returns (their lines, their own lines, and
+    when ``index`` the N-Triples lines the SPARQL index must lose)."""
+    lines = own = 0
+    gone: list[bytes] = []
     for part in parts:
         keys.pop(part.id, None)
-        shared = shared_lines(part)
-        gone = [line for line in part.ntriples.splitlines() if line and line not in shared]
-        for line in shared:
-            key = line.decode("utf-8")
-            count = refs.get(key, 0) - 1
+        part = complete_part(part, cache, part.key, index)
+        assert part.tables is not None
+        tables.remove(part.tables)
+        if index:
+            assert part.ntriples is not None
+            shared = {line.encode("utf-8") for line in part.shared}
+            gone += [line for line in part.ntriples.splitlines() if line and line not in shared]
+        for line in part.shared:
+            count = refs.get(line, 0) - 1
             if count > 0:
-                refs[key] = count
+                refs[line] = count
             else:
-                refs.pop(key, None)
-                gone.append(line)
-        removed += part.ntriples.count(b"\n")
-        if gone:
-            for triple in parse(b"\n".join(gone) + b"\n", format=RdfFormat.N_TRIPLES):
-                db.remove(Quad(triple.subject, triple.predicate, triple.object, DefaultGraph()))
-    return removed
+                refs.pop(line, None)
+                if index:
+                    gone.append(line.encode("utf-8"))
+        lines += part.lines
+        own += part.lines - len(part.shared)
+    return lines, own, gone
+
+
+def _remove_lines(db: pyoxigraph.Store, lines: list[bytes]) -> None:
+    from pyoxigraph import DefaultGraph, Quad, RdfFormat, parse
+
+    if lines:
+        for triple in parse(b"\n".join(lines) + b"\n", format=RdfFormat.N_TRIPLES):
+            db.remove(Quad(triple.subject, triple.predicate, triple.object, DefaultGraph()))
 
 
 def _add_documents(db: pyoxigraph.Store, feed: _Feed) -> None:
@@ -428,6 +499,16 @@ def _add_documents(db: pyoxigraph.Store, feed: _Feed) -> None:
 
     for data in feed:
         db.load(data, format=RdfFormat.N_TRIPLES)
+
+
+@functools.cache
+def scheme_triples() -> int:
+    """How many triples the topic scheme (ontology/topics.ttl) adds to the union."""
+    from pyoxigraph import RdfFormat, parse
+
+    from ontology import topics_path
+
+    return len({(t.subject, t.predicate, t.object) for t in parse(path=topics_path(), format=RdfFormat.TURTLE)})
 
 
 def load_threads(jobs: int | None = None) -> int:
@@ -448,27 +529,38 @@ def _write_generation(
     remove: Iterable[DocumentPart] = (),
     extra: dict[str, Any] | None = None,
     jobs: int | None = None,
+    sparql: bool | None = None,
 ) -> int:
-    """Write the database and meta.json of one generation; return its distinct triple count.
+    """Write the tables, the SPARQL index when wanted, and meta.json of one generation; return its distinct
+    triple count.
 
-    Without ``base`` the generation is bulk-loaded from ``parts``. With ``base`` (a finished generation of
-    this layout) it starts as a checkpoint of it (hard links to its immutable sorted files, so nearly free),
-    loses the documents ``remove`` (as they were stored) and gains ``parts``: the cost is that of the
-    documents that changed, not of the corpus. Either way the base is never written.
+    Without ``base`` the generation is written from ``parts``. With ``base`` (a finished generation of this
+    layout) it starts as a copy of it (the tables file copied, the SPARQL index a checkpoint: hard links to its
+    immutable sorted files), loses the documents ``remove`` (as they were stored) and gains ``parts``: the cost
+    is that of the documents that changed, not of the corpus. Either way the base is never written.
+
+    ``sparql``: True gives the generation a SPARQL index, False none, None keeps what the base has (none for a
+    first build). A full build bulk-loads the index from the documents as they come; an incremental one patches
+    the base's, or (the base had none) loads one from every document's cached N-Triples at the end.
     """
     from pyoxigraph import Store as OxStore
 
-    quads_before = 0
+    from kg.tables import FILE as TABLES_FILE
+    from kg.tables import TableWriter
+
+    quads_before = own_before = 0
     refs: dict[str, int] = {}
     keys: dict[str, str] = {}
+    base_index = False
     if base is not None:
-        gen.rmdir()  # the checkpoint creates the directory itself
-        OxStore.read_only(str(base)).backup(str(gen))
         base_meta = json.loads((base / META).read_text(encoding="utf-8"))
         quads_before = int(base_meta.get("quads", 0))
+        own_before = int(base_meta.get("own_lines", 0))
         keys = dict(base_meta.get("doc_cache", {}))
         refs = json.loads((base / SHARED).read_text(encoding="utf-8"))
-    db = OxStore(str(gen))
+        base_index = (base / SPARQL_DIR).is_dir()
+    index = base_index if sparql is None else sparql
+    cache = gen.parent / CACHE
     timings: dict[str, float] = {}  # seconds per step, recorded in meta.json (what benchmarks/run.py prints)
     clock = time.perf_counter()
 
@@ -478,24 +570,47 @@ def _write_generation(
         timings[name] = round(timings.get(name, 0.0) + now - clock, 3)
         clock = now
 
+    tables = TableWriter(gen / TABLES_FILE, base / TABLES_FILE if base is not None else None)
+    db = None
     try:
-        feed = _Feed(parts, log, extra is None or "documents" not in extra, refs, gen.parent / CACHE, keys)
-        if base is None:
+        if index and base is None:
+            db = OxStore(str(gen / SPARQL_DIR))
+        elif index and base_index:
+            assert base is not None
+            OxStore.read_only(str(base / SPARQL_DIR)).backup(str(gen / SPARQL_DIR))
+            db = OxStore(str(gen / SPARQL_DIR))
+        feed = _Feed(parts, log, extra is None or "documents" not in extra, refs, cache, keys, tables, db is not None)
+        if base is not None:
+            lines, own, gone = _forget_documents(remove, refs, keys, tables, cache, db is not None)
+            quads_before -= lines
+            own_before -= own
+            if db is not None:
+                _remove_lines(db, gone)
+            step("remove")
+        if db is None:
+            for _ in feed:
+                pass
+        elif base is None:
             _bulk_load(db, feed, load_threads(jobs))
             _load_vocabularies(db)
         else:
-            quads_before -= _remove_documents(db, remove, refs, keys)
-            step("remove")
             _add_documents(db, feed)
-        db.flush()
         step("load")
-        if base is None:
-            db.optimize()
+        tables.finish()
+        step("tables")
+        if db is not None:
+            db.flush()
+            if base is None:
+                db.optimize()
             step("optimize")
-        triples = len(db)  # the database holds the default graph only: its quads are the union's triples
-        step("count")
+    except BaseException:
+        tables.abort()
+        raise
     finally:
         del db  # closes RocksDB before any reader opens the generation
+    # Each document's own lines are in no other document; the shared ones are counted once (refs), and the topic
+    # scheme adds its own: the union's size, without asking the index (which may not exist).
+    triples = log.own + own_before + len(refs) + scheme_triples()
     _write_json(gen / SHARED, refs)
     meta: dict[str, Any] = {
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -506,6 +621,7 @@ def _write_generation(
         "documents": log.documents,
         "triples": triples,
         "quads": log.quads + quads_before,
+        "own_lines": log.own + own_before,
         "errors": log.errors,
         "timings": timings,
         **(extra or {}),
@@ -513,7 +629,64 @@ def _write_generation(
     documents = meta["documents"]
     meta["doc_cache"] = {d["id"]: keys[d["id"]] for d in documents if d["id"] in keys}
     write_meta(gen, meta)
+    if index and not (gen / SPARQL_DIR).is_dir():  # wanted, and the base had none to patch
+        started = time.perf_counter()
+        build_sparql_index(gen)
+        meta["timings"]["sparql"] = round(time.perf_counter() - started, 3)
+        write_meta(gen, meta)
     return triples
+
+
+def build_sparql_index(gen: Path) -> None:
+    """Load every document of a finished generation from the cache into its SPARQL index (``gen/sparql``).
+
+    Written beside it under a temporary name and renamed when complete, under a lock held by whoever builds it,
+    so a reader never opens half an index and two readers never build one twice. Raises StoreError when the
+    store cannot be written or a document's cache entry is gone."""
+    from pyoxigraph import Store as OxStore
+
+    target = gen / SPARQL_DIR
+    try:
+        with open(gen / SPARQL_LOCK, "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            if target.is_dir():
+                return
+            for leftover in gen.glob(".sparql-*"):  # of a process killed while it built one
+                shutil.rmtree(leftover, ignore_errors=True)
+            tmp = gen / f".sparql-{os.getpid()}"
+            try:
+                meta = json.loads((gen / META).read_text(encoding="utf-8"))
+                db = OxStore(str(tmp))
+                db.bulk_load(_NQuadsReader(_cached_graphs(gen.parent / CACHE, meta)), format=_nt(), lenient=True)
+                _load_vocabularies(db)
+                db.flush()
+                db.optimize()
+                del db
+                os.replace(tmp, target)
+                _fsync_dir(gen)
+            except BaseException:
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise
+    except OSError as exc:
+        raise StoreError(f"cannot build the SPARQL index in {gen} ({exc.strerror or exc}); run `kg build --sparql` "
+                         "as a user who can write the store") from None
+
+
+def _nt() -> Any:
+    from pyoxigraph import RdfFormat
+
+    return RdfFormat.N_TRIPLES
+
+
+def _cached_graphs(cache: Path, meta: dict[str, Any]) -> Iterator[bytes]:
+    keys = meta.get("doc_cache", {})
+    for doc in meta.get("documents", []):
+        try:
+            yield read_cache_entry(cache, keys[doc["id"]])
+        except (OSError, KeyError, ValueError):
+            raise StoreError(
+                f"the triples of document {doc['source']} are gone from {cache} (a newer build removed them): "
+                "run `kg build` again") from None
 
 
 def write_meta(gen: Path, meta: dict[str, Any]) -> None:
@@ -531,10 +704,19 @@ def _write_json(path: Path, value: Any, indent: int | None = None) -> None:
     os.replace(tmp, path)
 
 
-def write_cache_entry(cache: Path, key: str, summary: dict[str, Any], ntriples: bytes) -> None:
-    """One document's cache entry: a comment line with its summary, then its N-Triples, so the file stays valid
-    N-Triples. Written to a temporary name and renamed: a killed build never leaves half an entry."""
-    tmp = cache / f".{key}.{os.getpid()}.{threading.get_ident()}.tmp"
+def write_cache_entry(cache: Path, key: str, summary: dict[str, Any], ntriples: bytes,
+                      rows: dict[str, Any] | None = None) -> None:
+    """One document's cache entry: ``<key>.nt``, a comment line with its summary and then its N-Triples (so the
+    file stays valid N-Triples), and ``<key>.rows``, JSON of its table rows and shared lines (``rows_entry``).
+    Each is written to a temporary name and renamed, the rows first: a killed build never leaves half an entry,
+    and an .nt file always has its rows."""
+    suffix = f".{key}.{os.getpid()}.{threading.get_ident()}.tmp"
+    if rows is not None:
+        tmp = cache / ("r" + suffix)
+        with open(tmp, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(rows, ensure_ascii=False, separators=(",", ":")))
+        os.replace(tmp, cache / f"{key}{ROWS_SUFFIX}")
+    tmp = cache / suffix
     with open(tmp, "wb") as handle:
         handle.write(b"# " + json.dumps(summary, ensure_ascii=False).encode("utf-8") + b"\n")
         handle.write(ntriples)
@@ -545,6 +727,12 @@ def read_cache_entry(cache: Path, key: str) -> bytes:
     """The N-Triples of a cache entry (without its summary line); OSError when it is gone."""
     data = (cache / f"{key}.nt").read_bytes()
     return data[data.index(b"\n") + 1 :]
+
+
+def read_rows_entry(cache: Path, key: str) -> dict[str, Any]:
+    """The table rows, shared lines and line count of a cache entry (``rows_entry``); OSError when it is gone."""
+    with open(cache / f"{key}{ROWS_SUFFIX}", encoding="utf-8") as handle:
+        return json.load(handle)
 
 
 def _prune_cache(store_dir: Path, generations: set[str]) -> None:
@@ -560,7 +748,7 @@ def _prune_cache(store_dir: Path, generations: set[str]) -> None:
         keep.update(meta.get("doc_cache", {}).values())
         keep.update(row["key"] for row in meta.get("files") or [] if "key" in row)
     for entry in (store_dir / CACHE).iterdir():
-        if entry.name.startswith(".") or (entry.suffix == ".nt" and entry.stem not in keep):
+        if entry.name.startswith(".") or (entry.suffix in (".nt", ROWS_SUFFIX) and entry.stem not in keep):
             entry.unlink(missing_ok=True)
 
 
@@ -600,23 +788,27 @@ def commit_generation(
     remove: Iterable[DocumentPart] = (),
     extra: dict[str, Any] | None = None,
     jobs: int | None = None,
+    sparql: bool | None = None,
 ) -> BuildSummary:
     """Write a new generation and make it live; the caller holds the lock (``locked``).
 
     ``incremental`` starts from the live generation (see ``_write_generation``), which must be of this
     ``LAYOUT``, and takes out the documents ``remove`` (their parts as the live generation stored them);
     ``extra`` keys go into meta.json, and an ``extra["documents"]`` list replaces the one made from ``parts``.
-    Each document's N-Triples are kept in the store's cache/ (parts without a key are written there).
-    ``jobs`` caps the CPUs a full load uses (see ``load_threads``).
+    Each document's N-Triples and rows are kept in the store's cache/ (parts without a key are written there).
+    ``jobs`` caps the CPUs a full load uses (see ``load_threads``). ``sparql``: give the generation a SPARQL
+    index (True), none (False), or what the live generation has (None; none for a first build).
     """
     previous = _live_generation(store_dir)
+    if sparql is None:
+        sparql = previous is not None and (store_dir / previous / SPARQL_DIR).is_dir()
     (store_dir / CACHE).mkdir(exist_ok=True)
     gen = _new_generation_dir(store_dir)
     # A list is used as is: a parts generator may still append conversion errors to it.
     log = _BuildLog(errors=errors if isinstance(errors, list) else list(errors))
     base = store_dir / previous if incremental and previous else None
     try:
-        triples = _write_generation(gen, parts, log, base, remove, extra, jobs)
+        triples = _write_generation(gen, parts, log, base, remove, extra, jobs, sparql)
     except BaseException:
         # Never live, so nobody reads it; a killed process leaves it for the next build.
         shutil.rmtree(gen, ignore_errors=True)
@@ -633,17 +825,18 @@ def build_store(
     path: str | os.PathLike[str],
     documents: Iterable[Document],
     errors: Iterable[str] = (),
+    sparql: bool | None = None,
 ) -> BuildSummary:
     """Write ``documents`` as a new generation of the store at ``path`` and make it live.
 
     ``errors`` are problems met before this call (files the loaders could not read); they
-    are recorded in meta.json with the documents this build had to skip.
-    Raises StoreBusy when another build holds the store.
+    are recorded in meta.json with the documents this build had to skip. ``sparql`` as for
+    ``commit_generation``. Raises StoreBusy when another build holds the store.
     """
     with locked(path) as store_dir:
         log = _BuildLog(errors=list(errors))
         # The conversion errors are appended to the same list the generation records.
-        return commit_generation(store_dir, document_parts(documents, log.errors), log.errors)
+        return commit_generation(store_dir, document_parts(documents, log.errors), log.errors, sparql=sparql)
 
 
 # ---------------------------------------------------------------------------- read
@@ -730,19 +923,65 @@ def _result_key(sparql: str, bindings: dict[str, Value | IRI]) -> str:
 
 
 class Store:
-    """A read-only view of the live generation. Use as a context manager or call close()."""
+    """A read-only view of the live generation. Use as a context manager or call close().
 
-    def __init__(self, path: Path, generation: str, db: pyoxigraph.Store) -> None:
+    Its questions (``queries``) read the generation's tables (``tables``); ``select`` runs SPARQL on its SPARQL
+    index, which a generation built without one gets the first time it is asked (``build_sparql_index``)."""
+
+    def __init__(self, path: Path, generation: str, db: pyoxigraph.Store | None = None) -> None:
         self.path = path
         self.generation = generation
         self._db: pyoxigraph.Store | None = db
         self._meta: dict[str, Any] | None = None
+        self._tables: Tables | None = None
+        self._closed = False
+        # Tests (and anyone comparing) may send every question to the SPARQL files instead of the tables.
+        self.prefer_sparql = False
+
+    @property
+    def _gen(self) -> Path:
+        return self.path / self.generation
+
+    @property
+    def layout(self) -> int:
+        """3 when the generation has tables (the layout this version writes); older ones have none."""
+        from kg.tables import FILE
+
+        return LAYOUT if (self._gen / FILE).is_file() else 2
+
+    @property
+    def tables(self) -> Tables | None:
+        """The generation's question tables (kg.tables), or None for a generation of an older layout."""
+        if self._closed:
+            raise StoreError(f"the store at {self.path} is closed")
+        if self._tables is None and self.layout >= LAYOUT:
+            from kg.tables import FILE, Tables
+
+            self._tables = Tables(self._gen / FILE)
+        return self._tables
+
+    @property
+    def has_sparql_index(self) -> bool:
+        """Whether ``select`` can answer without first building the SPARQL index."""
+        return self._db is not None or self.layout < LAYOUT or (self._gen / SPARQL_DIR).is_dir()
+
+    def sparql_index(self) -> pyoxigraph.Store:
+        """The SPARQL index (an Oxigraph database, read-only), built first if this generation has none yet: for
+        100k measures that takes about as long as a build (docs/scale.md); ``kg build --sparql`` builds it with
+        the generation instead."""
+        if self._closed:
+            raise StoreError(f"the store at {self.path} is closed")
+        if self._db is None:
+            from pyoxigraph import Store as OxStore
+
+            if not (self._gen / SPARQL_DIR).is_dir():
+                build_sparql_index(self._gen)
+            self._db = OxStore.read_only(str(self._gen / SPARQL_DIR))
+        return self._db
 
     @property
     def _store(self) -> pyoxigraph.Store:
-        if self._db is None:
-            raise StoreError(f"the store at {self.path} is closed")
-        return self._db
+        return self.sparql_index()
 
     @property
     def meta(self) -> dict[str, Any]:
@@ -828,14 +1067,40 @@ class Store:
                 tmp.unlink()
 
     def triples(self) -> Iterator[Any]:
-        """Every triple of the union (the default graph) as pyoxigraph quads, streamed."""
-        from pyoxigraph import DefaultGraph
+        """Every triple of the union (the default graph) as pyoxigraph quads, streamed: from the SPARQL index when
+        the generation has one, else parsed from the documents' cached graphs (without building the index)."""
+        from pyoxigraph import DefaultGraph, RdfFormat, parse
 
-        return self._store.quads_for_pattern(None, None, None, DefaultGraph())
+        if self.has_sparql_index:
+            return self._store.quads_for_pattern(None, None, None, DefaultGraph())
+        return parse(self.union_ntriples(), format=RdfFormat.N_TRIPLES)
+
+    def union_ntriples(self) -> bytes:
+        """The union as N-Triples: every document's graph, a line another document also states written once, and
+        the topic scheme."""
+        from pyoxigraph import DefaultGraph, RdfFormat, parse, serialize
+
+        from ontology import topics_path
+
+        if self.has_sparql_index:
+            return self._store.dump(format=RdfFormat.N_TRIPLES, from_graph=DefaultGraph())
+        seen: set[bytes] = set()
+        out: list[bytes] = []
+        for doc_id, data in self._document_graphs_by_id():
+            shared = shared_lines_of(doc_id, data)
+            lines = [line for line in data.splitlines() if line and not (line in shared and line in seen)]
+            seen |= shared
+            out.append(b"\n".join(lines) + b"\n")
+        out.append(serialize(parse(path=topics_path(), format=RdfFormat.TURTLE), format=RdfFormat.N_TRIPLES))
+        return b"".join(out)
 
     def document_graphs(self) -> Iterator[tuple[str, bytes]]:
         """Each document's triples as stored: (graph IRI, N-Triples), in build order. The union in the store is
         their merge; each document's own graph is kept in the store's cache/ (see ``LAYOUT``)."""
+        for doc_id, data in self._document_graphs_by_id():
+            yield doc_graph_iri(doc_id), data
+
+    def _document_graphs_by_id(self) -> Iterator[tuple[str, bytes]]:
         meta = self.meta
         keys = meta.get("doc_cache")
         if keys is None:  # layout 1: the document graphs are named graphs of the database
@@ -843,7 +1108,7 @@ class Store:
 
             for doc in meta.get("documents", []):
                 graph = doc_graph_iri(doc["id"])
-                yield graph, self._store.dump(format=RdfFormat.N_TRIPLES, from_graph=NamedNode(graph))
+                yield doc["id"], self._store.dump(format=RdfFormat.N_TRIPLES, from_graph=NamedNode(graph))
             return
         for doc in meta.get("documents", []):
             try:
@@ -853,7 +1118,7 @@ class Store:
                     f"the triples of document {doc['source']} are gone from {self.path / CACHE} (a newer build "
                     "removed them): run `kg build` again"
                 ) from None
-            yield doc_graph_iri(doc["id"]), data
+            yield doc["id"], data
 
     def dump_nquads(self) -> bytes:
         """The document graphs as N-Quads, one named graph per document, and the topic scheme in its own."""
@@ -881,15 +1146,18 @@ class Store:
     def union_graph(self) -> rdflib.Graph:
         """The union of all document graphs as one rdflib Graph (what pySHACL needs)."""
         import rdflib
-        from pyoxigraph import DefaultGraph, RdfFormat
 
         graph = rdflib.Graph()
-        graph.parse(data=self._store.dump(format=RdfFormat.N_TRIPLES, from_graph=DefaultGraph()), format="nt")
+        graph.parse(data=self.union_ntriples(), format="nt")
         return graph
 
     def close(self) -> None:
         # pyoxigraph has no close(); dropping the last reference closes RocksDB.
         self._db = None
+        if self._tables is not None:
+            self._tables.close()
+            self._tables = None
+        self._closed = True
 
     def __enter__(self) -> Store:
         return self
@@ -904,8 +1172,12 @@ class Store:
 
 
 def open_store(path: str | os.PathLike[str] = DEFAULT_STORE) -> Store:
-    """Open the live generation read-only. Raises StoreMissing when nothing was built."""
-    from pyoxigraph import Store as OxStore
+    """Open the live generation read-only. Raises StoreMissing when nothing was built.
+
+    Only its tables are opened (pyoxigraph is not even imported): the SPARQL index is opened when first needed."""
+    import sqlite3
+
+    from kg.tables import FILE
 
     store_dir = Path(path)
     # Two builds can finish between reading CURRENT and opening the generation it names
@@ -919,8 +1191,15 @@ def open_store(path: str | os.PathLike[str] = DEFAULT_STORE) -> Store:
             time.sleep(0.05)
             continue
         try:
+            if (gen_dir / FILE).is_file():
+                store = Store(store_dir, generation)
+                # Opened now: a build that removes the generation later leaves an open file readable.
+                if store.tables is not None:
+                    return store
+            from pyoxigraph import Store as OxStore
+
             return Store(store_dir, generation, OxStore.read_only(str(gen_dir)))
-        except OSError:
+        except (OSError, sqlite3.Error):
             if (store_dir / generation).is_dir() and _live_generation(store_dir) == generation:
                 raise
     raise StoreMissing(f"no graph at {store_dir}: CURRENT names a generation that is gone; run `kg build` again")

@@ -1,7 +1,12 @@
-"""Named questions: one SPARQL file each (with its Cypher twin beside it) and a thin function returning rows.
+"""Named questions: one SPARQL file each, with its SQL and Cypher twins beside it, and a thin function returning
+rows.
 
-Every function takes an open store (``kg.store.open_store``) and returns ``list[dict]``. Parameters are
-bound by the store's substitution mechanism, never spliced into query text.
+Every function takes an open store (``kg.store.open_store``) and returns ``list[dict]``. The store answers from
+its question tables (``queries/<name>.sql`` over kg/tables.py: milliseconds at any size) when it has them, and
+from SPARQL (``queries/<name>.rq``) otherwise or when ``store.prefer_sparql`` is set; both give the same rows
+(tests/test_sql_twins.py). Parameters are bound by the store's substitution mechanism (SQL named parameters,
+SPARQL bindings), never spliced into query text. A ``.sql`` file may hold lines ``-- @if :name: SQL``, kept only
+when :name is bound, as the ``.rq`` files do with ``# @if``.
 
 A query file may hold lines ``# @if ?name: PATTERN``: a comment (so the file runs as written, every such
 parameter unbound) unless the caller binds ?name, when the line becomes PATTERN. That lets an optional
@@ -24,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = [
     "QUERY_NAMES",
     "agencies",
+    "agency_categories",
     "agency_index",
     "agency_measure_ids",
     "cypher",
@@ -43,12 +49,14 @@ __all__ = [
     "overlap",
     "overlap_top",
     "sparql",
+    "sql",
 ]
 
 ROLE_ORDER = {"lead": 0, "co": 1, "guide": 2, "implement": 3}
 
 QUERY_NAMES = (
     "agencies",
+    "agency_categories",
     "agency_index",
     "agency_measure_ids",
     "documents",
@@ -82,7 +90,14 @@ def cypher(name: str) -> str:
     return resources.files(__name__).joinpath(f"{name}.cypher").read_text(encoding="utf-8")
 
 
+@cache
+def sql(name: str) -> str:
+    """The SQL twin ``queries/<name>.sql``: the same question over the store's tables (kg/tables.py)."""
+    return resources.files(__name__).joinpath(f"{name}.sql").read_text(encoding="utf-8")
+
+
 _IF_LINE = re.compile(r"^([ \t]*)# @if \?(\w+): (.*)$", re.MULTILINE)
+_SQL_IF_LINE = re.compile(r"^([ \t]*)-- @if :(\w+): (.*)$", re.MULTILINE)
 
 
 @cache
@@ -91,9 +106,36 @@ def _sparql_with(name: str, bound: frozenset[str]) -> str:
     return _IF_LINE.sub(lambda m: m.group(1) + m.group(3) if m.group(2) in bound else m.group(0), sparql(name))
 
 
-def _select(store: Store, name: str, bindings: dict[str, Any] | None) -> list[dict]:
-    """Run a named query whose optional parameters are marked ``# @if``, with only those bound."""
-    return store.select(_sparql_with(name, frozenset(bindings or ())), bindings or None)
+@cache
+def _sql_with(name: str, bound: frozenset[str]) -> str:
+    """``queries/<name>.sql`` with the ``-- @if :x:`` lines of the bound parameters turned into query text."""
+    return _SQL_IF_LINE.sub(lambda m: m.group(1) + m.group(3) if m.group(2) in bound else m.group(0), sql(name))
+
+
+class _Key(str):
+    """A parameter that is an IRI (an agency, a place, a topic): bound as an IRI in SPARQL, as its key in SQL."""
+
+
+def _ask(store: Store, name: str, sparql_name: str | None = None, **params: Any) -> list[dict]:
+    """The rows of question ``name`` with the given parameters (None ones are left unbound).
+
+    From the store's tables (``queries/<name>.sql``) when it has them, else from SPARQL
+    (``queries/<sparql_name or name>.rq``); the two give the same rows (tests/test_sql_twins.py)."""
+    bound = {k: v for k, v in params.items() if v is not None}
+    tables = None if store.prefer_sparql else store.tables
+    if tables is None:
+        from kg.store import IRI
+
+        bindings = {k: IRI(v) if isinstance(v, _Key) else v for k, v in bound.items()}
+        return store.select(_sparql_with(sparql_name or name, frozenset(bindings)), bindings or None)
+    from kg.tables import key_of
+
+    values = {k: key_of(v) if isinstance(v, _Key) else v for k, v in bound.items()}
+    rows = tables.rows(_sql_with(name, frozenset(values)), values)
+    if rows and "collective" in rows[0]:  # SQLite has no booleans: EXISTS gives 0 or 1
+        for row in rows:
+            row["collective"] = bool(row["collective"])
+    return rows
 
 
 def _iri(value: str) -> Any:
@@ -103,37 +145,40 @@ def _iri(value: str) -> Any:
 
 
 def agency_index(store: Store) -> list[dict]:
-    return store.select(sparql("agency_index"))
+    return _ask(store, "agency_index")
 
 
 def jurisdiction_index(store: Store) -> list[dict]:
-    return store.select(sparql("jurisdiction_index"))
+    return _ask(store, "jurisdiction_index")
 
 
 def measures_by_agency(store: Store, agency: str, role: str | None = None) -> list[dict]:
     """Measures the agency (IRI) takes part in, optionally only in one role, in document order."""
-    bindings: dict[str, Any] = {"agency": _iri(agency)}
-    if role:
-        bindings["role"] = role
-    return store.select(sparql("measures_by_agency"), bindings)
+    return _ask(store, "measures_by_agency", agency=_Key(agency), role=role or None)
 
 
 def agency_measure_ids(store: Store, agency: str) -> set[str]:
     """The ids of the measures the agency (IRI) takes part in, in any role."""
-    return {row["id"] for row in store.select(sparql("agency_measure_ids"), {"agency": _iri(agency)})}
+    return {row["id"] for row in _ask(store, "agency_measure_ids", agency=_Key(agency))}
+
+
+def agency_categories(store: Store, agency: str) -> list[str]:
+    """The categories (公安, 检察 …) of the agency (IRI), sorted."""
+    return [row["category"] for row in _ask(store, "agency_categories", agency=_Key(agency))]
 
 
 def overlap(store: Store, agency_a: str, agency_b: str) -> list[dict]:
     """Measures both agencies (IRIs) take part in, with each one's role."""
-    return store.select(sparql("overlap"), {"agencyA": _iri(agency_a), "agencyB": _iri(agency_b)})
+    return _ask(store, "overlap", agencyA=_Key(agency_a), agencyB=_Key(agency_b))
 
 
 def overlap_top(store: Store, agency: str | None = None) -> list[dict]:
     """All agency pairs that share at least one measure, most shared first; with ``agency`` (IRI) only the
     pairs it is in: the same rows, in the same order, as filtering all of them, without computing them all."""
     if agency is None:
-        return store.select(sparql("overlap_top"))
-    return sorted(store.select(sparql("partners"), {"agency": _iri(agency)}), key=_pair_order)
+        return _ask(store, "overlap_top")
+    # partners.rq in SPARQL; overlap_top.sql with :agency bound over the tables
+    return sorted(_ask(store, "overlap_top", "partners", agency=_Key(agency)), key=_pair_order)
 
 
 def _pair_order(row: dict) -> tuple:
@@ -144,21 +189,21 @@ def _pair_order(row: dict) -> tuple:
 
 def agencies(store: Store, place: str | None = None) -> list[dict]:
     """Every agency with its measure counts by role; ``place`` is a jurisdiction IRI."""
-    return store.select(sparql("agencies"), {"place": _iri(place)} if place else None)
+    return _ask(store, "agencies", place=_Key(place) if place else None)
 
 
 def measures_without_lead(store: Store, place: str | None = None) -> list[dict]:
     """Measures no agency leads; ``place`` is a jurisdiction IRI."""
-    return _select(store, "measures_without_lead", _optional(place=place))
+    return _ask(store, "measures_without_lead", place=_Key(place) if place else None)
 
 
 def measure(store: Store, measure_id: str) -> dict | None:
-    rows = store.select(sparql("measure"), {"id": measure_id})
+    rows = _ask(store, "measure", id=measure_id)
     return rows[0] if rows else None
 
 
 def measure_assignments(store: Store, measure_id: str) -> list[dict]:
-    rows = store.select(sparql("measure_assignments"), {"id": measure_id})
+    rows = _ask(store, "measure_assignments", id=measure_id)
 
     def position(row: dict) -> tuple[int, int]:
         # assignment IRIs end in /a<n>; sort numerically, not as strings (a10 after a9)
@@ -166,12 +211,6 @@ def measure_assignments(store: Store, measure_id: str) -> list[dict]:
         return (ROLE_ORDER.get(row["role"], 9), int(tail) if tail.isdigit() else 0)
 
     return sorted(rows, key=position)
-
-
-def _optional(**values: Any) -> dict[str, Any] | None:
-    """Bindings for the parameters that were given; IRIs are wrapped so they bind as IRIs."""
-    bound = {name: _iri(value) for name, value in values.items() if value}
-    return bound or None
 
 
 def _having(rows: list[dict], column: str, iri: str | None) -> list[dict]:
@@ -193,12 +232,11 @@ def targets(
     narrower one (IRIs), ``due`` the targets due by the end of that year (a stated deadline).
 
     Each is bound in the query, which then starts from it. The lists in a row (``leads`` names joined by 、,
-    ``agencies`` and ``topics`` IRIs joined by spaces) are sorted: their order in the query's answer follows
+    ``agencies`` and ``topics`` IRIs joined by spaces) are sorted: their order in the SPARQL answer follows
     its evaluation, which changes with what is bound."""
-    bindings = _optional(agency=agency, lead=lead, topic=topic) or {}
-    if due is not None:
-        bindings["due"] = due
-    return [_sorted_lists(row) for row in _select(store, "targets", bindings)]
+    rows = _ask(store, "targets", agency=_Key(agency) if agency else None, lead=_Key(lead) if lead else None,
+                topic=_Key(topic) if topic else None, due=due)
+    return [_sorted_lists(row) for row in rows]
 
 
 _LISTS = (("leads", "、"), ("agencies", " "), ("topics", " "))
@@ -214,24 +252,19 @@ def _sorted_lists(row: dict, lists: tuple[tuple[str, str], ...] = _LISTS) -> dic
 
 def outcomes(store: Store, agency: str | None = None, topic: str | None = None) -> list[dict]:
     """Reported outcomes with the agency credited, one row each; filters are IRIs (the agency is bound in the
-    query, which then starts from it; the topic is filtered here, on the ?topics list)."""
-    rows = _select(store, "outcomes", _optional(agency=agency))
-    for row in rows:
-        # The whole-graph join this query used before listed an outcome's topics in the reverse order of the
-        # lookups that now make the list; keep the order the rows always had.
-        if row.get("topics"):
-            row["topics"] = " ".join(reversed(row["topics"].split(" ")))
-    return _having(rows, "topics", topic)
+    query, which then starts from it; the topic is filtered here, on the ?topics list, whose IRIs are sorted)."""
+    rows = _ask(store, "outcomes", agency=_Key(agency) if agency else None)
+    return _having([_sorted_lists(row, (("topics", " "),)) for row in rows], "topics", topic)
 
 
 def topic_index(store: Store) -> list[dict]:
-    return store.select(sparql("topic_index"))
+    return _ask(store, "topic_index")
 
 
 def topic_measures(store: Store, topic: str | None = None, place: str | None = None) -> list[dict]:
     """Measures about a topic (or a narrower one) with their leads and partners; filters are IRIs. The names in
-    ``leads`` and ``partners`` (joined by 、) are sorted: their order in the query's answer follows its evaluation."""
-    rows = store.select(sparql("topic_measures"), _optional(topic=topic, place=place))
+    ``leads`` and ``partners`` (joined by 、) are sorted: their order in the SPARQL answer follows its evaluation."""
+    rows = _ask(store, "topic_measures", topic=_Key(topic) if topic else None, place=_Key(place) if place else None)
     return [_sorted_lists(row, (("leads", "、"), ("partners", "、"))) for row in rows]
 
 
@@ -242,16 +275,17 @@ def topic_agencies(
 
     The agency goes first among the bindings: pyoxigraph 0.5 starts from the VALUES written first, and from the
     place (8k measures at 100k) one agency's topics took 0.46 s, from the agency 0.19 s, same rows."""
-    return store.select(sparql("topic_agencies"), _optional(agency=agency, topic=topic, place=place))
+    return _ask(store, "topic_agencies", agency=_Key(agency) if agency else None,
+                topic=_Key(topic) if topic else None, place=_Key(place) if place else None)
 
 
 def lint_measures(store: Store) -> list[dict]:
-    return store.select(sparql("lint_measures"))
+    return _ask(store, "lint_measures")
 
 
 def lint_agencies(store: Store) -> list[dict]:
-    return store.select(sparql("lint_agencies"))
+    return _ask(store, "lint_agencies")
 
 
 def documents(store: Store) -> list[dict]:
-    return store.select(sparql("documents"))
+    return _ask(store, "documents")

@@ -43,6 +43,33 @@ def union_lines(store_path: Path) -> set[str]:
         return {str(q.subject) + str(q.predicate) + str(q.object) for q in store.triples()}
 
 
+def table_rows(store_path: Path) -> dict[str, list[tuple]]:
+    """Every row of every question table of the live generation, sorted (row order in a table means nothing)."""
+    import sqlite3
+
+    from kg.tables import FILE
+
+    with open_store(store_path) as store:
+        path = store.path / store.generation / FILE
+    db = sqlite3.connect(path)
+    try:
+        names = [n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+                 if not n.startswith("sqlite_")]
+        return {n: sorted(db.execute(f"SELECT * FROM {n}"), key=repr) for n in names}
+    finally:
+        db.close()
+
+
+def assert_same_store(store: Path, scratch: Path) -> None:
+    """The store an incremental build left equals a build from scratch: document graphs, union, tables, counts."""
+    assert graph_lines(store) == graph_lines(scratch)
+    assert union_lines(store) == union_lines(scratch)
+    assert table_rows(store) == table_rows(scratch)
+    with open_store(store) as a, open_store(scratch) as b:
+        assert a.meta["triples"] == b.meta["triples"] and a.meta["quads"] == b.meta["quads"]
+        assert a.meta["documents"] == b.meta["documents"]
+
+
 def fresh_build(corpus: Path, tmp_path: Path, name: str) -> Path:
     store = tmp_path / name
     build_from_paths([corpus], store, jobs=1, full=True)
@@ -106,12 +133,7 @@ def test_a_changed_file_replaces_its_facts(corpus: Path, tmp_path: Path, monkeyp
     with pytest.raises(NotFound):
         measures_of(store, "市民委")
     assert measures_of(store, "市公安局") == police_before  # not doubled, not lost
-    scratch = fresh_build(corpus, tmp_path, "scratch")
-    assert graph_lines(store) == graph_lines(scratch)
-    assert union_lines(store) == union_lines(scratch)
-    with open_store(store) as a, open_store(scratch) as b:
-        assert a.meta["triples"] == b.meta["triples"] and a.meta["quads"] == b.meta["quads"]
-        assert a.meta["documents"] == b.meta["documents"]
+    assert_same_store(store, fresh_build(corpus, tmp_path, "scratch"))
 
 
 def test_a_deleted_file_takes_its_facts_along(corpus: Path, tmp_path: Path) -> None:
@@ -122,8 +144,7 @@ def test_a_deleted_file_takes_its_facts_along(corpus: Path, tmp_path: Path) -> N
     assert report.mode == "incremental" and report.parsed == 0 and report.documents == 4
     with open_store(store) as s:
         assert not [a for a in resolve_agency(s, "市公安局") if a.jurisdiction == "聊城市"]
-    assert graph_lines(store) == graph_lines(fresh_build(corpus, tmp_path, "scratch"))
-    assert union_lines(store) == union_lines(tmp_path / "scratch")
+    assert_same_store(store, fresh_build(corpus, tmp_path, "scratch"))
 
 
 def test_an_added_file_and_a_changed_loader_rebuild_correctly(corpus: Path, tmp_path: Path) -> None:
@@ -133,8 +154,52 @@ def test_an_added_file_and_a_changed_loader_rebuild_correctly(corpus: Path, tmp_
     shutil.copy(tmp_path / LIAOCHENG, corpus / LIAOCHENG)
     added = build_from_paths([corpus], store, jobs=1)
     assert added.parsed == 1 and added.mode == "incremental"
-    assert graph_lines(store) == graph_lines(fresh_build(corpus, tmp_path, "scratch"))
-    assert union_lines(store) == union_lines(tmp_path / "scratch")
+    assert_same_store(store, fresh_build(corpus, tmp_path, "scratch"))
+
+
+def test_a_store_with_a_sparql_index_keeps_it_up_to_date(corpus: Path, tmp_path: Path) -> None:
+    """Built with --sparql, the store patches its index with each incremental build: after a change, a deletion
+    and an addition the index holds exactly the union a build from scratch has (which comes from the cache), and
+    SPARQL and the tables still agree."""
+    from rdflib.compare import isomorphic
+
+    store = tmp_path / "s"
+    build_from_paths([corpus], store, jobs=1, sparql=True)
+    path = corpus / HOHHOT
+    path.write_text(path.read_text(encoding="utf-8").replace(BLOCK_LINE, "（责任单位：市公安局、"), encoding="utf-8")
+    assert build_from_paths([corpus], store, jobs=1).mode == "incremental"
+    (corpus / LIAOCHENG).rename(tmp_path / LIAOCHENG)
+    assert build_from_paths([corpus], store, jobs=1).mode == "incremental"
+    shutil.copy(tmp_path / LIAOCHENG, corpus / LIAOCHENG)
+    assert build_from_paths([corpus], store, jobs=1).mode == "incremental"
+    scratch = fresh_build(corpus, tmp_path, "scratch")
+    with open_store(store) as s, open_store(scratch) as fresh:
+        assert s.has_sparql_index and not fresh.has_sparql_index  # the index stays; a new store gets none
+        assert isomorphic(s.union_graph(), fresh.union_graph())
+        police = [h for h in resolve_agency(s, "市公安局") if h.jurisdiction == "呼和浩特市"][0]
+        from_tables = queries.measures_by_agency(s, police.iri)
+        s.prefer_sparql = True
+        assert queries.measures_by_agency(s, police.iri) == from_tables
+    assert_same_store(store, scratch)
+
+
+def test_sparql_flag_adds_and_drops_the_index_without_reading_again(corpus: Path, tmp_path: Path) -> None:
+    store = tmp_path / "s"
+    build_from_paths([corpus], store, jobs=1)
+    with open_store(store) as s:
+        assert not s.has_sparql_index
+    added = build_from_paths([corpus], store, jobs=1, sparql=True)
+    assert added.parsed == 0 and added.mode == "incremental"
+    with open_store(store) as s:
+        assert s.has_sparql_index
+        (count,) = s.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        assert count["n"] == s.meta["triples"] == added.triples
+    again = build_from_paths([corpus], store, jobs=1)  # nothing changed and nothing asked: kept as it is
+    assert again.mode == "unchanged"
+    dropped = build_from_paths([corpus], store, jobs=1, sparql=False)
+    assert dropped.parsed == 0
+    with open_store(store) as s:
+        assert not s.has_sparql_index
 
 
 def test_a_store_of_the_older_layout_is_rebuilt_in_full_without_reading_again(corpus: Path, tmp_path: Path) -> None:

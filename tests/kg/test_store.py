@@ -135,13 +135,29 @@ def test_the_union_is_the_merge_of_the_document_graphs(tmp_path: Path) -> None:
 
 
 def test_exports_say_plainly_when_a_generation_lost_its_document_graphs(tmp_path: Path) -> None:
-    build_store(tmp_path, [hohhot_plan()])
+    import queries
+
+    build_store(tmp_path, [hohhot_plan()], sparql=True)
     for entry in (tmp_path / "cache").glob("*.nt"):
         entry.unlink()
     with open_store(tmp_path) as store:
         assert store.select("SELECT (COUNT(*) AS ?n) WHERE { ?m a pa:Measure }") == [{"n": 2}]  # queries still run
+        assert queries.measure(store, "a1b2c3d4e5f6-002")["key"] == "一（二）"  # and the tables too
         with pytest.raises(StoreError, match="samples/呼和浩特 plan.txt are gone from .*run `kg build` again"):
             store.dump_nquads()
+
+
+def test_a_sparql_index_that_cannot_be_made_is_a_plain_error(tmp_path: Path) -> None:
+    import queries
+
+    build_store(tmp_path, [hohhot_plan()])  # no SPARQL index: the first SPARQL question makes it from cache/
+    for entry in (tmp_path / "cache").glob("*.nt"):
+        entry.unlink()
+    with open_store(tmp_path) as store:
+        assert queries.measure(store, "a1b2c3d4e5f6-002")["key"] == "一（二）"  # the tables still answer
+        with pytest.raises(StoreError, match="samples/呼和浩特 plan.txt are gone from .*run `kg build` again"):
+            store.select("SELECT ?m WHERE { ?m a pa:Measure }")
+    assert not any(p.name.startswith(".sparql-") for p in (tmp_path / open_store(tmp_path).generation).iterdir())
 
 
 def test_meta_records_documents_triples_and_errors(tmp_path: Path) -> None:

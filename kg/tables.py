@@ -1,0 +1,486 @@
+"""The question tables: the graph's facts laid out as SQLite rows, so the CLI's questions are answered in
+milliseconds from a fresh process at any size.
+
+Why a second layout of the same facts. The RDF graph stays the record (each document's N-Triples in the store's
+cache/, the SPARQL index, every export). But an RDF store answers a question by looking each value up
+separately: at 100k measures pyoxigraph took 0.35–11 s for the first run of the CLI's questions in a fresh
+process (≈ 8 µs a lookup), where SQLite with an index on the asked column takes 1–100 ms (docs/scale.md). The
+questions are fixed (``queries/*.rq``, one a file); their SQL twins (``queries/*.sql``) read these tables, and a
+test checks that every twin gives the rows of its SPARQL file on the seeds and on generated corpora.
+
+How the rows relate to the triples. ``document_rows`` walks a Document the way ``kg.triples`` does and writes
+one row per node of the document graph (a measure, an assignment, a target, an outcome), with the same values
+the triples state (same IRIs, same derived years, the same "collective" rule, decimals rounded as the literal
+writes them). A test parses each document's N-Triples and checks the rows say the same. Facts that several
+documents state (an agency's name, place, category and written forms; a place's names) are kept per document
+(``agency_facts``, ``place_facts``) and merged into sets after each build, as the RDF union merges them.
+
+What is derived after the rows of every document are in (``finish``): the merged agency and place tables, the
+topics each measure and outcome is about (its stated topics and all their broader ones, from the topic scheme
+in ``ontology/topics.ttl``), each agency's measure counts by role, and every pair of agencies with the number of
+measures they share. Counts and pairs are sums over documents (a measure belongs to one document), so an
+incremental build adjusts them by the documents it removes and adds instead of counting again.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ontology.ns import ID, agency_iri, doc_iri, measure_iri, place_iri
+
+if TYPE_CHECKING:
+    from loaders.model import Document
+
+__all__ = [
+    "FILE",
+    "SCHEMA_VERSION",
+    "TableWriter",
+    "Tables",
+    "doc_rows_contributions",
+    "document_rows",
+    "open_tables",
+]
+
+FILE = "tables.sqlite"
+# Bumped when a table or a derived rule changes: part of the build's code fingerprint through this file's bytes,
+# and recorded in the database (a store with other tables is rebuilt in full).
+SCHEMA_VERSION = 1
+
+# One table per kind of node a document states, in the order document_rows fills them. Column names follow the
+# RDF properties they mirror (ontology/README.md); "n" is the 1-based position that ends the node's IRI
+# (…/a{n}, …/t{n}, …/o{n}); "mid" is pa:measureId, "doc" the document id; "agency", "place" and "topic" are keys
+# (the last segment of the IRI, see AGENCY_NS).
+DOCUMENT_TABLES: dict[str, tuple[str, ...]] = {
+    "documents": ("doc", "iri", "source", "title", "kind", "identifier", "issued", "issuer", "year", "place"),
+    "doc_warnings": ("doc", "n", "warning"),
+    "place_facts": ("doc", "place", "name", "alt"),
+    # lead_names / co_names: the names of the agencies with a lead / co-responsible assignment, distinct, sorted,
+    # joined by 、 ("" for none); agencies: the keys of every agency taking part, distinct, sorted, joined by a
+    # space; n_leads counts distinct lead agencies (what `kg lint` and `kg gaps` ask).
+    "measures": ("mid", "iri", "doc", "ord", "key", "heading", "text", "line", "lead_names", "co_names", "agencies",
+                 "n_assignments", "n_leads", "n_targets"),
+    "assignments": ("mid", "n", "agency", "name", "role", "basis", "as_written", "quote", "line"),
+    # The shortcut edges (agency pa:leads|… measure): one per distinct (measure, agency, role).
+    "roles": ("mid", "agency", "role"),
+    "targets": ("mid", "n", "metric", "comparator", "value", "unit", "deadline", "deadline_year", "quote", "line"),
+    "measure_topics": ("mid", "topic"),
+    "outcomes": ("doc", "n", "agency", "name", "as_written", "metric", "value", "unit", "period", "period_year",
+                 "quote", "line"),
+    "outcome_topics": ("doc", "n", "topic"),
+    # What one document states about an agency: one row per distinct (name, category, written form, place).
+    "agency_facts": ("doc", "agency", "name", "category", "alt", "collective", "place"),
+}
+
+# "iri" columns hold the document's and the measure's IRIs as the triples write them (ontology.ns), from which the
+# SQL twins make the IRIs of the nodes below them (…/a{n}, …/t{n}, …/o{n}).
+# Tables keyed by measure rather than by document: a document's rows go by its measures' ids.
+_BY_MEASURE = ("assignments", "roles", "targets", "measure_topics")
+
+_SCHEMA = """
+CREATE TABLE info(key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE documents(doc TEXT PRIMARY KEY, iri TEXT, source TEXT, title TEXT, kind TEXT, identifier TEXT,
+                       issued TEXT, issuer TEXT, year INTEGER, place TEXT);
+CREATE TABLE doc_warnings(doc TEXT, n INTEGER, warning TEXT);
+CREATE TABLE place_facts(doc TEXT, place TEXT, name TEXT, alt TEXT);
+CREATE TABLE measures(mid TEXT PRIMARY KEY, iri TEXT, doc TEXT, ord INTEGER, key TEXT, heading TEXT, text TEXT,
+                      line INTEGER, lead_names TEXT, co_names TEXT, agencies TEXT, n_assignments INTEGER,
+                      n_leads INTEGER, n_targets INTEGER);
+CREATE TABLE assignments(mid TEXT, n INTEGER, agency TEXT, name TEXT, role TEXT, basis TEXT, as_written TEXT,
+                         quote TEXT, line INTEGER);
+CREATE TABLE roles(mid TEXT, agency TEXT, role TEXT);
+CREATE TABLE targets(mid TEXT, n INTEGER, metric TEXT, comparator TEXT, value REAL, unit TEXT, deadline TEXT,
+                     deadline_year INTEGER, quote TEXT, line INTEGER);
+CREATE TABLE measure_topics(mid TEXT, topic TEXT);
+CREATE TABLE outcomes(doc TEXT, n INTEGER, agency TEXT, name TEXT, as_written TEXT, metric TEXT, value REAL,
+                      unit TEXT, period TEXT, period_year INTEGER, quote TEXT, line INTEGER);
+CREATE TABLE outcome_topics(doc TEXT, n INTEGER, topic TEXT);
+CREATE TABLE agency_facts(doc TEXT, agency TEXT, name TEXT, category TEXT, alt TEXT, collective INTEGER,
+                          place TEXT);
+-- the topic scheme (ontology/topics.ttl)
+CREATE TABLE topics(topic TEXT PRIMARY KEY, notation TEXT, zh TEXT, en TEXT);
+CREATE TABLE topic_labels(topic TEXT, label TEXT);
+CREATE TABLE topic_closure(topic TEXT, ancestor TEXT);
+-- derived by finish()
+CREATE TABLE agency_name(agency TEXT PRIMARY KEY, name TEXT);
+CREATE TABLE agency_place(agency TEXT, place TEXT);
+CREATE TABLE agency_category(agency TEXT, category TEXT);
+CREATE TABLE agency_alt(agency TEXT, alt TEXT);
+CREATE TABLE agency_collective(agency TEXT PRIMARY KEY);
+CREATE TABLE place_name(place TEXT PRIMARY KEY, name TEXT);
+CREATE TABLE place_alt(place TEXT, alt TEXT);
+CREATE TABLE measure_about(mid TEXT, topic TEXT, PRIMARY KEY (topic, mid)) WITHOUT ROWID;
+CREATE TABLE outcome_about(doc TEXT, n INTEGER, topic TEXT);
+CREATE TABLE agency_counts(agency TEXT PRIMARY KEY, lead INTEGER, co INTEGER, guide INTEGER, implement INTEGER,
+                           measures INTEGER);
+CREATE TABLE pairs(a TEXT, b TEXT, shared INTEGER, PRIMARY KEY (a, b)) WITHOUT ROWID;
+"""
+
+# Indexes are made once the rows are in (cheaper than keeping them sorted row by row) and kept by incremental
+# builds. Each serves a question's starting point: an agency (its measures, its partners), a measure (its
+# assignments, targets, topics), a document (its measures in order), a deadline year, a topic.
+_INDEXES = """
+CREATE INDEX IF NOT EXISTS measures_doc ON measures(doc, ord);
+CREATE INDEX IF NOT EXISTS measures_without_lead ON measures(doc) WHERE n_leads = 0;
+CREATE INDEX IF NOT EXISTS documents_place ON documents(place);
+CREATE INDEX IF NOT EXISTS assignments_mid ON assignments(mid, n);
+CREATE INDEX IF NOT EXISTS roles_agency ON roles(agency, role, mid);
+CREATE INDEX IF NOT EXISTS roles_mid ON roles(mid, role);
+CREATE INDEX IF NOT EXISTS targets_mid ON targets(mid, n);
+CREATE INDEX IF NOT EXISTS targets_year ON targets(deadline_year);
+CREATE INDEX IF NOT EXISTS measure_topics_mid ON measure_topics(mid);
+CREATE INDEX IF NOT EXISTS outcomes_doc ON outcomes(doc, n);
+CREATE INDEX IF NOT EXISTS outcomes_agency ON outcomes(agency);
+CREATE INDEX IF NOT EXISTS outcome_topics_doc ON outcome_topics(doc, n);
+CREATE INDEX IF NOT EXISTS doc_warnings_doc ON doc_warnings(doc);
+CREATE INDEX IF NOT EXISTS place_facts_doc ON place_facts(doc);
+CREATE INDEX IF NOT EXISTS agency_facts_doc ON agency_facts(doc);
+CREATE INDEX IF NOT EXISTS agency_place_agency ON agency_place(agency);
+CREATE INDEX IF NOT EXISTS agency_place_place ON agency_place(place);
+CREATE INDEX IF NOT EXISTS agency_category_agency ON agency_category(agency);
+CREATE INDEX IF NOT EXISTS agency_alt_agency ON agency_alt(agency);
+CREATE INDEX IF NOT EXISTS place_alt_place ON place_alt(place);
+CREATE INDEX IF NOT EXISTS measure_about_mid ON measure_about(mid);
+CREATE INDEX IF NOT EXISTS outcome_about_doc ON outcome_about(doc, n);
+CREATE INDEX IF NOT EXISTS outcome_about_topic ON outcome_about(topic);
+CREATE INDEX IF NOT EXISTS pairs_b ON pairs(b);
+CREATE INDEX IF NOT EXISTS topic_closure_topic ON topic_closure(topic);
+"""
+
+_COLLECTIVE_PREFIX = "各"  # kg.triples.COLLECTIVE_PREFIX (not imported: kg.triples is bigger than this needs)
+_NAMES = 65536
+
+
+# Agencies, places and topics are keyed by the last segment of their IRI (a 16-digit hash, a topic's notation):
+# the full IRIs made every index 2–3× bigger and a build's indexing 2× slower. The SQL twins put the namespace
+# back (AGENCY_NS, PLACE_NS, TOPIC_NS) and the callers' IRIs are cut to keys (``key_of``).
+AGENCY_NS = ID + "agency/"
+PLACE_NS = ID + "place/"
+TOPIC_NS = ID + "topic/"
+MEASURE_NS = ID + "measure/"
+DOC_NS = ID + "doc/"
+
+
+@lru_cache(maxsize=_NAMES)
+def _agency(name: str) -> str:
+    return agency_iri(name)[len(AGENCY_NS):]
+
+
+@lru_cache(maxsize=_NAMES)
+def _place(name: str) -> str:
+    return place_iri(name)[len(PLACE_NS):]
+
+
+def key_of(iri: str) -> str:
+    """The table key of an agency, place or topic IRI (its last segment)."""
+    return iri.rsplit("/", 1)[-1]
+
+
+def _decimal(value: float | int) -> float:
+    """The value as the graph states it: kg.triples.nt_decimal writes at most six decimals."""
+    from kg.triples import nt_decimal
+
+    text = nt_decimal(value)
+    return float(text[1:text.index('"', 1)])
+
+
+def _topic(slug: str) -> str:
+    from ontology.ns import topic_iri
+
+    return topic_iri(slug)[len(TOPIC_NS):]
+
+
+def document_rows(doc: Document) -> dict[str, list[tuple]]:
+    """The rows of one document, table by table (see DOCUMENT_TABLES), with the values its triples state."""
+    from kg.triples import first_year, jurisdiction_short_forms
+
+    d = doc.id
+    place = _place(doc.jurisdiction) if doc.jurisdiction is not None else None
+    out: dict[str, list[tuple]] = {name: [] for name in DOCUMENT_TABLES}
+    out["documents"].append((d, doc_iri(d), doc.source, doc.title, doc.kind, doc.doc_number, doc.date, doc.issuer,
+                             first_year(doc.date), place))
+    # pa:loaderWarning is a set of literals: a warning repeated is stated once
+    warnings = list(dict.fromkeys(doc.warnings))
+    out["doc_warnings"] += [(d, n, w) for n, w in enumerate(warnings, start=1)]
+    if place is not None:
+        assert doc.jurisdiction is not None
+        out["place_facts"].append((d, place, doc.jurisdiction, None))
+        out["place_facts"] += [(d, place, doc.jurisdiction, short)
+                               for short in jurisdiction_short_forms(doc.jurisdiction)]
+    facts: dict[tuple, None] = {}
+
+    def agency_fact(name: str, as_written: str | None, category: str | None) -> str:
+        iri = _agency(name)
+        collective = int((as_written or name).startswith(_COLLECTIVE_PREFIX))
+        alt = as_written if as_written and as_written != name else None
+        facts[(d, iri, name, category or None, alt, collective, place)] = None
+        return iri
+
+    measures, assignments, roles = out["measures"], out["assignments"], out["roles"]
+    targets, topics = out["targets"], out["measure_topics"]
+    for order, m in enumerate(doc.measures, start=1):
+        leads: set[str] = set()
+        cos: set[str] = set()
+        members: set[str] = set()
+        lead_iris: set[str] = set()
+        edges: dict[tuple[str, str], None] = {}
+        for n, a in enumerate(m.assignments, start=1):
+            iri = agency_fact(a.agency, a.as_written, a.category)
+            assignments.append((m.id, n, iri, a.agency, a.role, a.basis, a.as_written, a.quote, a.line))
+            edges[(iri, a.role)] = None
+            members.add(iri)
+            if a.role == "lead":
+                leads.add(a.agency)
+                lead_iris.add(iri)
+            elif a.role == "co":
+                cos.add(a.agency)
+        roles += [(m.id, iri, role) for iri, role in edges]
+        for n, t in enumerate(m.targets, start=1):
+            year = first_year(t.deadline) if t.deadline else None
+            value = _decimal(t.value) if t.value is not None else None
+            targets.append((m.id, n, t.metric, t.comparator or None, value, t.unit or None, t.deadline or None, year,
+                            t.quote, t.line))
+        topics += [(m.id, _topic(slug)) for slug in dict.fromkeys(m.topics)]
+        measures.append((m.id, measure_iri(m.id), d, order, m.key, m.heading, m.text, m.line, "、".join(sorted(leads)),
+                         "、".join(sorted(cos)), " ".join(sorted(members)), len(m.assignments), len(lead_iris),
+                         len(m.targets)))
+    for n, o in enumerate(doc.reports, start=1):
+        iri = agency_fact(o.agency, o.as_written, o.category) if o.agency else None
+        year = first_year(o.period) or first_year(doc.date)
+        out["outcomes"].append((d, n, iri, o.agency or None, o.as_written or None, o.metric, _decimal(o.value),
+                                o.unit or None, o.period or None, year, o.quote, o.line))
+        out["outcome_topics"] += [(d, n, _topic(slug)) for slug in dict.fromkeys(o.topics)]
+    out["agency_facts"] = list(facts)
+    return out
+
+
+def doc_rows_contributions(rows: dict[str, list]) -> tuple[Counter, Counter]:
+    """What one document adds to the collection's counts: (agency, role) → measures, with (agency, "") →
+    measures in any role; and (agency A, agency B) with A < B → measures both take part in."""
+    counts: Counter = Counter()
+    pairs: Counter = Counter()
+    by_measure: dict[str, set[str]] = {}
+    for mid, agency, role in rows["roles"]:
+        counts[(agency, role)] += 1
+        by_measure.setdefault(mid, set()).add(agency)
+    for members in by_measure.values():
+        ordered = sorted(members)
+        for agency in ordered:
+            counts[(agency, "")] += 1
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1:]:
+                pairs[(a, b)] += 1
+    return counts, pairs
+
+
+@cache
+def _scheme() -> tuple[list[tuple], list[tuple], list[tuple]]:
+    """The topic scheme as (topics, labels, closure) rows: every pa:Topic with its notation and zh/en labels; its
+    labels (prefLabel, altLabel, notation); and for each topic every topic it is under (skos:broader*, itself
+    included)."""
+    from pyoxigraph import Literal, RdfFormat, parse
+
+    from ontology import topics_path
+    from ontology.ns import PA, RDF, SKOS
+
+    kinds: set[str] = set()
+    notation: dict[str, str] = {}
+    pref: dict[tuple[str, str], str] = {}
+    labels: dict[tuple[str, str], None] = {}
+    broader: dict[str, set[str]] = {}
+    for t in parse(path=topics_path(), format=RdfFormat.TURTLE):
+        s, p, o = t.subject.value, t.predicate.value, t.object
+        if p == RDF + "type" and o.value == PA + "Topic":
+            kinds.add(s)
+        elif p == SKOS + "notation":
+            notation.setdefault(s, o.value)
+            labels[(s, o.value)] = None
+        elif p == SKOS + "prefLabel" and isinstance(o, Literal):
+            pref.setdefault((s, o.language or ""), o.value)
+            labels[(s, o.value)] = None
+        elif p == SKOS + "altLabel":
+            labels[(s, o.value)] = None
+        elif p == SKOS + "broader":
+            broader.setdefault(s, set()).add(o.value)
+    def key(iri: str) -> str:
+        return iri[len(TOPIC_NS):] if iri.startswith(TOPIC_NS) else iri
+
+    topics = [(key(s), notation[s], pref.get((s, "zh")), pref.get((s, "en"))) for s in sorted(kinds) if s in notation]
+    closure: list[tuple] = []
+    for s in sorted({s for s, _ in pref} | set(notation) | set(broader)):
+        seen, todo = {s}, [s]
+        while todo:
+            for up in broader.get(todo.pop(), ()):
+                if up not in seen:
+                    seen.add(up)
+                    todo.append(up)
+        closure += [(key(s), key(up)) for up in sorted(seen)]
+    return topics, [(key(s), label) for s, label in labels if s in kinds], closure
+
+
+class TableWriter:
+    """Writes one generation's tables: ``create`` a new file or ``copy_from`` the live generation's, then
+    ``remove`` and ``add`` documents, then ``finish``. Nothing is visible until the build commits the generation
+    (the file lives inside the new generation's directory)."""
+
+    def __init__(self, path: Path, base: Path | None = None) -> None:
+        self.path = path
+        fresh = base is None
+        if base is not None:
+            _copy_file(base, path)
+        # The rows come from the feed, which a bulk loader's thread may run (kg.store._Feed holds a lock).
+        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        # A generation that fails is thrown away whole, so the writer needs no journal and no syncs until the end.
+        for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-200000"):
+            self.db.execute(f"PRAGMA {pragma}")
+        self.db.execute("BEGIN")
+        if fresh:
+            _script(self.db, _SCHEMA)
+            self.db.execute("INSERT INTO info VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+            self.counts: Counter = Counter()
+            self.pairs: Counter = Counter()
+        else:
+            self.counts, self.pairs = self._read_counts()
+        self._inserts = {name: f"INSERT INTO {name} VALUES ({', '.join('?' * len(cols))})"
+                         for name, cols in DOCUMENT_TABLES.items()}
+
+    def _read_counts(self) -> tuple[Counter, Counter]:
+        counts: Counter = Counter()
+        query = "SELECT agency, lead, co, guide, implement, measures FROM agency_counts"
+        for agency, *values in self.db.execute(query):
+            for role, value in zip(("lead", "co", "guide", "implement", ""), values, strict=True):
+                if value:
+                    counts[(agency, role)] = value
+        pairs = Counter({(a, b): shared for a, b, shared in self.db.execute("SELECT a, b, shared FROM pairs")})
+        return counts, pairs
+
+    def add(self, rows: dict[str, list]) -> None:
+        """Insert one document's rows (as ``document_rows`` gives them, or read back from JSON)."""
+        execute = self.db.executemany
+        for name, insert in self._inserts.items():
+            values = rows.get(name)
+            if values:
+                execute(insert, values)
+        counts, pairs = doc_rows_contributions(rows)
+        self.counts.update(counts)
+        self.pairs.update(pairs)
+
+    def remove(self, rows: dict[str, list]) -> None:
+        """Take one document out (its rows as they were added)."""
+        (doc,) = {row[0] for row in rows["documents"]}
+        mids = [(row[0],) for row in rows["measures"]]
+        for name in _BY_MEASURE:
+            self.db.executemany(f"DELETE FROM {name} WHERE mid = ?", mids)
+        for name in DOCUMENT_TABLES:
+            if name not in _BY_MEASURE:
+                self.db.execute(f"DELETE FROM {name} WHERE doc = ?", (doc,))
+        counts, pairs = doc_rows_contributions(rows)
+        self.counts.subtract(counts)
+        self.pairs.subtract(pairs)
+
+    def finish(self) -> None:
+        """Derive the merged and counted tables, index, and close. The database is complete once this returns."""
+        db = self.db
+        derived = ("agency_name", "agency_place", "agency_category", "agency_alt", "agency_collective",
+                   "place_name", "place_alt", "measure_about", "outcome_about",
+                   "agency_counts", "pairs", "topics", "topic_labels", "topic_closure")
+        for name in derived:
+            db.execute(f"DELETE FROM {name}")
+        topics, labels, closure = _scheme()
+        db.executemany("INSERT INTO topics VALUES (?, ?, ?, ?)", topics)
+        db.executemany("INSERT INTO topic_labels VALUES (?, ?)", labels)
+        db.executemany("INSERT INTO topic_closure VALUES (?, ?)", closure)
+        _script(db, """
+            INSERT INTO agency_name SELECT agency, MIN(name) FROM agency_facts GROUP BY agency;
+            INSERT INTO agency_place SELECT DISTINCT agency, place FROM agency_facts WHERE place IS NOT NULL;
+            INSERT INTO agency_category SELECT DISTINCT agency, category FROM agency_facts WHERE category IS NOT NULL;
+            INSERT INTO agency_alt SELECT DISTINCT agency, alt FROM agency_facts WHERE alt IS NOT NULL;
+            INSERT INTO agency_collective SELECT DISTINCT agency FROM agency_facts WHERE collective;
+            INSERT INTO place_name SELECT place, MIN(name) FROM place_facts GROUP BY place;
+            INSERT INTO place_alt SELECT DISTINCT place, alt FROM place_facts WHERE alt IS NOT NULL;
+            -- dct:subject/skos:broader*: a stated topic and everything above it (a topic the scheme does not know
+            -- is still about itself: a zero-length path matches any term)
+            INSERT OR IGNORE INTO measure_about
+                SELECT mt.mid, c.ancestor FROM measure_topics mt JOIN topic_closure c ON c.topic = mt.topic;
+            INSERT OR IGNORE INTO measure_about SELECT mid, topic FROM measure_topics;
+            INSERT INTO outcome_about
+                SELECT DISTINCT doc, n, topic FROM (
+                    SELECT ot.doc, ot.n, c.ancestor AS topic FROM outcome_topics ot
+                        JOIN topic_closure c ON c.topic = ot.topic
+                    UNION SELECT doc, n, topic FROM outcome_topics);
+        """)
+        by_agency: dict[str, list[int]] = {}
+        slot = {"lead": 0, "co": 1, "guide": 2, "implement": 3, "": 4}
+        for (agency, role), value in self.counts.items():
+            if value > 0:
+                by_agency.setdefault(agency, [0, 0, 0, 0, 0])[slot[role]] = value
+        db.executemany("INSERT INTO agency_counts VALUES (?, ?, ?, ?, ?, ?)",
+                       [(agency, *values) for agency, values in by_agency.items()])
+        db.executemany("INSERT INTO pairs VALUES (?, ?, ?)",
+                       [(a, b, shared) for (a, b), shared in self.pairs.items() if shared > 0])
+        _script(db, _INDEXES)
+        db.execute("ANALYZE")
+        db.execute("COMMIT")
+        db.close()
+
+    def abort(self) -> None:
+        try:
+            self.db.close()
+        except sqlite3.Error:
+            pass
+
+
+def _script(db: sqlite3.Connection, sql: str) -> None:
+    """Run the statements of ``sql`` one by one inside the open transaction (``executescript`` would commit it
+    first). Statements end with ";" at the end of a line; "--" lines are comments."""
+    text = "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--"))
+    for statement in re.split(r";[ \t]*\n", text + "\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def _copy_file(source: Path, target: Path) -> None:
+    # The live generation's file never changes once committed; a plain copy is its snapshot.
+    import shutil
+
+    shutil.copyfile(source, target)
+
+
+class Tables:
+    """A read-only connection to one generation's tables."""
+
+    def __init__(self, path: Path) -> None:
+        # immutable=1: the file never changes once its generation is live, so SQLite need not lock or check it
+        # (and a store on read-only media still opens).
+        self.db = sqlite3.connect(f"file:{_uri_path(path)}?mode=ro&immutable=1", uri=True,
+                                  check_same_thread=False)
+
+    def rows(self, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        cursor = self.db.execute(sql, params or {})
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor]
+
+    def iter_rows(self, sql: str, params: Iterable[Any] = ()) -> Iterator[tuple]:
+        return self.db.execute(sql, tuple(params))
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _uri_path(path: Path) -> str:
+    from urllib.parse import quote
+
+    return quote(os.fspath(path.resolve()))
+
+
+def open_tables(path: Path) -> Tables | None:
+    """The tables at ``path``, or None when the generation has none (a store of an older layout)."""
+    if not path.is_file():
+        return None
+    return Tables(path)

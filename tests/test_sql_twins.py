@@ -1,0 +1,166 @@
+"""Every question answered from the tables (queries/*.sql) gives the rows its SPARQL file gives (queries/*.rq)
+over the SPARQL index of the same store: on the sample corpus and on a generated one with a dozen places, for
+every agency, place and topic as the parameter. The CLI reads the tables; `kg sparql` users and the benchmark's
+rdflib side read the SPARQL files; a difference between the two would be a wrong answer somewhere."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from seedpaths import ROOT, SEEDS
+
+import queries
+from kg.build import build_from_paths
+from kg.store import Store, open_store
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from make_corpus import write_corpus  # noqa: E402
+
+# Columns whose list order the SPARQL files leave to the evaluation (GROUP_CONCAT) and the callers do not sort.
+UNORDERED_LISTS = {"places": "、", "written": "、", "warnings": " | "}
+# Each question's ORDER BY, as columns: the rows must come in this order both ways (ties may come either way).
+ORDER: dict[str, tuple[str, ...]] = {
+    "agency_index": ("name", "alt"),
+    "jurisdiction_index": ("name", "alt"),
+    "topic_index": ("notation",),
+    "measures_by_agency": ("source", "order", "role"),
+    "overlap": ("source", "order"),
+    "overlap_top": ("shared", "jaccard", "nameA", "nameB", "agencyA", "agencyB", "jurisdiction"),
+    "agencies": ("lead", "measures", "name"),
+    "measures_without_lead": ("source", "order"),
+    "measure_assignments": ("role", "a"),
+    "targets": ("source", "order", "t"),
+    "outcomes": ("source", "o"),
+    "topic_measures": ("docYear", "source", "order"),
+    "topic_agencies": ("topicLabel", "jurisdiction", "role", "measures", "name"),
+    "lint_measures": ("source", "order"),
+    "lint_agencies": ("name",),
+    "documents": ("source",),
+    "agency_measure_ids": (),
+    "agency_categories": (),
+    "measure": (),
+}
+
+
+def _normal(value: Any, column: str) -> Any:
+    if isinstance(value, float):
+        return round(value, 9)  # SPARQL divides decimals, SQLite doubles: the last digits may differ
+    if column in UNORDERED_LISTS and isinstance(value, str):
+        separator = UNORDERED_LISTS[column]
+        return separator.join(sorted(value.split(separator)))
+    return value
+
+
+def _normal_rows(rows: list[dict] | set | dict | None) -> list[dict]:
+    if rows is None:
+        return []
+    if isinstance(rows, dict):
+        rows = [rows]
+    if isinstance(rows, set):
+        return [{"value": v} for v in sorted(rows)]
+    if rows and not isinstance(rows[0], dict):
+        return [{"value": v} for v in rows]
+    return [{k: _normal(v, k) for k, v in row.items()} for row in rows]
+
+
+def _key(row: dict, columns: tuple[str, ...]) -> tuple:
+    return tuple(str(row.get(c)) for c in columns)
+
+
+def assert_same(name: str, ask: Callable[[Store], Any], tables: Store, sparql: Store) -> None:
+    from_tables, from_sparql = _normal_rows(ask(tables)), _normal_rows(ask(sparql))
+    assert len(from_tables) == len(from_sparql), name
+    for a, b in zip(from_tables, from_sparql, strict=True):
+        assert list(a) == list(b), f"{name}: columns differ"
+    as_set = Counter(tuple(sorted((k, str(v)) for k, v in r.items())) for r in from_tables)
+    assert as_set == Counter(tuple(sorted((k, str(v)) for k, v in r.items())) for r in from_sparql), name
+    columns = ORDER[name]
+    assert [_key(r, columns) for r in from_tables] == [_key(r, columns) for r in from_sparql], f"{name}: order"
+
+
+def questions(store: Store) -> Iterator[tuple[str, Callable[[Store], Any]]]:
+    """(question name, a call of it) for every question and every value of its parameters found in ``store``."""
+    agencies = sorted({r["agency"] for r in queries.agency_index(store)})
+    places = sorted({r["place"] for r in queries.jurisdiction_index(store)})
+    topics = sorted({r["topic"] for r in queries.topic_index(store)})
+    measures = sorted({r["id"] for r in queries.lint_measures(store)})[:20]
+    measures += sorted({r["id"] for r in queries.measures_by_agency(store, agencies[0])})[:20]
+    for name in ("agency_index", "jurisdiction_index", "topic_index", "lint_measures", "lint_agencies", "documents",
+                 "overlap_top", "agencies", "measures_without_lead", "targets", "outcomes", "topic_measures",
+                 "topic_agencies"):
+        yield name, getattr(queries, name)
+    for agency in agencies:
+        yield "measures_by_agency", lambda s, a=agency: queries.measures_by_agency(s, a)
+        yield "measures_by_agency", lambda s, a=agency: queries.measures_by_agency(s, a, "lead")
+        yield "agency_measure_ids", lambda s, a=agency: queries.agency_measure_ids(s, a)
+        yield "agency_categories", lambda s, a=agency: queries.agency_categories(s, a)
+        yield "overlap_top", lambda s, a=agency: queries.overlap_top(s, a)
+        yield "targets", lambda s, a=agency: queries.targets(s, agency=a)
+        yield "targets", lambda s, a=agency: queries.targets(s, lead=a)
+        yield "outcomes", lambda s, a=agency: queries.outcomes(s, a)
+    for a, b in zip(agencies, agencies[1:] + agencies[:1], strict=True):
+        yield "overlap", lambda s, a=a, b=b: queries.overlap(s, a, b)
+    for place in places:
+        yield "agencies", lambda s, p=place: queries.agencies(s, p)
+        yield "measures_without_lead", lambda s, p=place: queries.measures_without_lead(s, p)
+        yield "topic_measures", lambda s, p=place: queries.topic_measures(s, None, p)
+        yield "topic_agencies", lambda s, p=place: queries.topic_agencies(s, None, p)
+        for agency in agencies[:3]:
+            yield "topic_agencies", lambda s, p=place, a=agency: queries.topic_agencies(s, None, p, a)
+    for topic in topics:
+        yield "targets", lambda s, t=topic: queries.targets(s, topic=t)
+        yield "outcomes", lambda s, t=topic: queries.outcomes(s, topic=t)
+        yield "topic_measures", lambda s, t=topic: queries.topic_measures(s, t)
+        yield "topic_agencies", lambda s, t=topic: queries.topic_agencies(s, t)
+    for year in (2004, 2015, 2020):
+        yield "targets", lambda s, y=year: queries.targets(s, due=y)
+    for measure_id in measures:
+        yield "measure", lambda s, m=measure_id: queries.measure(s, m)
+        yield "measure_assignments", lambda s, m=measure_id: queries.measure_assignments(s, m)
+
+
+def _both(store_path: Path) -> tuple[Store, Store]:
+    tables, sparql = open_store(store_path), open_store(store_path)
+    sparql.prefer_sparql = True
+    return tables, sparql
+
+
+@pytest.fixture(scope="module")
+def corpus_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("twins")
+    write_corpus(root / "plans", measures=600, seed=11)
+    build_from_paths([root / "plans", SEEDS], root / "store", jobs=1, sparql=True)
+    return root / "store"
+
+
+def test_the_tables_answer_every_question_as_sparql_does_on_the_seeds(seed_store: Path) -> None:
+    tables, sparql = _both(seed_store)
+    asked = Counter()
+    with tables, sparql:
+        for name, ask in questions(tables):
+            assert_same(name, ask, tables, sparql)
+            asked[name] += 1
+    assert set(asked) == set(ORDER)  # every question was asked
+    assert asked["measures_by_agency"] > 100  # once for each of the seeds' agencies, twice
+
+
+def test_the_tables_answer_every_question_as_sparql_does_on_a_generated_corpus(corpus_store: Path) -> None:
+    tables, sparql = _both(corpus_store)
+    with tables, sparql:
+        assert len(queries.jurisdiction_index(tables)) > 10
+        for name, ask in questions(tables):
+            assert_same(name, ask, tables, sparql)
+
+
+def test_every_question_has_a_sql_twin_that_says_its_question() -> None:
+    for name in queries.QUERY_NAMES:
+        if name == "partners":  # overlap_top.sql with :agency bound (see its comment)
+            continue
+        text = queries.sql(name)
+        assert text.startswith("-- "), f"queries/{name}.sql needs a comment saying its question"
+        assert f"{name}.rq" in text.split("\n\n")[0], f"queries/{name}.sql should name the SPARQL file it twins"
