@@ -74,20 +74,25 @@ def answer(store: Any, u: Any, fmt: str) -> tuple[list[dict], list[str], list[st
 def _query_text(kind: str) -> dict[str, dict[str, str]]:
     import queries
 
-    return {name: {"sparql": queries.sparql(name), "cypher": queries.cypher(name)} for name in QUERIES[kind]}
+    # partners.rq's SQL twin is overlap_top.sql with :agency bound
+    return {name: {"sparql": queries.sparql(name), "sql": queries.sql("overlap_top" if name == "partners" else name),
+                   "cypher": queries.cypher(name)} for name in QUERIES[kind]}
 
 
 def _print_queries(texts: dict[str, dict[str, str]], err: bool) -> None:
     for name, text in texts.items():
         click.echo(f"\n# SPARQL: queries/{name}.rq", err=err)
         click.echo(text["sparql"].rstrip(), err=err)
+        click.echo(f"\n-- SQL over the store's tables (what answered here): queries/{name}.sql", err=err)
+        click.echo(text["sql"].rstrip(), err=err)
         click.echo(f"\n// Cypher (Neo4j Browser): queries/{name}.cypher", err=err)
         click.echo(text["cypher"].rstrip(), err=err)
 
 
 @click.command()
 @click.argument("question", nargs=-1, required=True)
-@click.option("--show-query", is_flag=True, help="After the answer, print the SPARQL and its Cypher twin.")
+@click.option("--show-query", is_flag=True,
+              help="After the answer, print the SPARQL, its SQL twin (what answered) and its Cypher twin.")
 @format_option
 @store_option
 def ask(question: tuple[str, ...], show_query: bool, fmt: str, store_path: str) -> None:

@@ -160,6 +160,26 @@ def _is_update(text: str) -> bool:
     return True
 
 
+def check_sparql(text: str) -> None:
+    """Raise what ``run_sparql`` raises for an update or a syntax error, without opening (or building) the
+    store's SPARQL index: the query is parsed and run over an empty graph."""
+    from pyoxigraph import Store
+
+    _query(Store(), text)
+
+
+def _query(db: Any, text: str) -> Any:
+    from ontology.ns import PREFIXES
+
+    try:
+        return db.query(text, prefixes=PREFIXES)
+    except SyntaxError as exc:
+        if _is_update(text):
+            raise ReadOnlyError("kg sparql is read-only: this is a SPARQL update (INSERT/DELETE/LOAD/CLEAR/…); "
+                                "only SELECT, ASK, CONSTRUCT and DESCRIBE are run") from None
+        raise ValueError(f"not a SPARQL query: {str(exc).splitlines()[0]}") from None
+
+
 def run_sparql(store: Any, text: str) -> QueryResult:
     """Run a SELECT, ASK, CONSTRUCT or DESCRIBE over the store's union graph. An update is refused with
     ReadOnlyError; a syntax error is a ValueError with the parser's message. pyoxigraph's ``query`` parses
@@ -167,16 +187,9 @@ def run_sparql(store: Any, text: str) -> QueryResult:
     from pyoxigraph import QueryBoolean, QuerySolutions
 
     from kg.store import _to_python
-    from ontology.ns import PREFIXES
 
-    try:
-        # Store.select() runs SELECT only; ASK and CONSTRUCT need the pyoxigraph store itself.
-        results = store._store.query(text, prefixes=PREFIXES)
-    except SyntaxError as exc:
-        if _is_update(text):
-            raise ReadOnlyError("kg sparql is read-only: this is a SPARQL update (INSERT/DELETE/LOAD/CLEAR/…); "
-                                "only SELECT, ASK, CONSTRUCT and DESCRIBE are run") from None
-        raise ValueError(f"not a SPARQL query: {str(exc).splitlines()[0]}") from None
+    # Store.select() runs SELECT only; ASK and CONSTRUCT need the pyoxigraph store itself.
+    results = _query(store._store, text)
     if isinstance(results, QueryBoolean):
         return QueryResult("ask", ["result"], [{"result": bool(results)}], boolean=bool(results))
     if isinstance(results, QuerySolutions):

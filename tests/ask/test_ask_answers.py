@@ -85,10 +85,12 @@ def test_show_query_prints_the_sparql_and_its_cypher_twin(runner: CliRunner, see
     result = runner.invoke(cli, ["ask", "哪些措施没有牵头单位", "--show-query", "--store", str(seed_store)])
     assert result.exit_code == 0
     assert queries.sparql("measures_without_lead").strip() in result.stdout
+    assert queries.sql("measures_without_lead").strip() in result.stdout
     assert queries.cypher("measures_without_lead").strip() in result.stdout
     body = run(runner, seed_store, "ask", "禁毒工作由哪些部门负责", "--show-query")[1]
     assert set(body["queries"]) == {"topic_measures", "targets", "outcomes"}
     assert "MATCH" in body["queries"]["topic_measures"]["cypher"]
+    assert "FROM measure_about" in body["queries"]["topic_measures"]["sql"]
 
 
 def test_csv_answers_keep_the_data_stream_clean(runner: CliRunner, seed_store: Path) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from kg.cli import cli
+from kg.store import open_store
 
 UPDATES = [
     "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
@@ -69,3 +70,23 @@ def test_ask_and_construct(runner: Any, seed_store: Path) -> None:
     assert nt.stdout.count("\n") == 1 and '"呼和浩特市公安局"' in nt.stdout
     ttl = runner.invoke(cli, ["sparql", construct, "--store", str(seed_store)])
     assert "skos:prefLabel" in ttl.stdout
+
+
+def test_the_first_sparql_question_builds_the_index_once_and_says_so(runner: Any, tmp_path: Path) -> None:
+    from seedpaths import SEEDS
+
+    store = tmp_path / "s"
+    assert runner.invoke(cli, ["build", str(SEEDS), "--store", str(store)]).exit_code == 0
+    (gen,) = [p for p in store.iterdir() if p.name.startswith("gen-")]
+    assert not (gen / "sparql").exists()  # a build makes the tables only
+    refused = runner.invoke(cli, ["sparql", "DELETE WHERE { ?s ?p ?o }", "--store", str(store)])
+    assert refused.exit_code == 1 and refused.stderr.count("\n") == 1  # refused before any index is made
+    assert not (gen / "sparql").exists()
+    count = ["sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--format", "json", "--store", str(store)]
+    first = runner.invoke(cli, count)
+    assert first.exit_code == 0 and "building the SPARQL index" in first.stderr
+    with open_store(store) as s:
+        assert json.loads(first.stdout)["rows"] == [{"n": s.meta["triples"]}]
+    assert (gen / "sparql").is_dir()
+    again = runner.invoke(cli, count)
+    assert again.stdout == first.stdout and "building" not in again.stderr
