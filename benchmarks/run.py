@@ -4,13 +4,14 @@
     python benchmarks/run.py --sizes 2000 --runs 3  # quick
     python benchmarks/run.py --markdown bench.md    # also write the tables, the machine and the command
 
-For each size: a full build with --jobs 1 and --jobs 2 (wall time, MB/s, measures/s, time per measure and two
-memory figures, see benchmarks/proctree.py), a rebuild with nothing changed and with one file changed, the
-cold latency of six CLI questions (a fresh `kg` process each time, store on disk: the first run, which also
-keeps the rows of a slow query beside the generation, and the median of the later runs, which read them),
-and the same questions answered the plain way: `kg export --format nt`, parsed into an in-memory rdflib
-Graph, the same SPARQL files (benchmarks/rdflib_side.py), under a per-question limit, a parse limit, a total
-time budget and an address-space cap.
+For each size: a full build with --jobs 1 and --jobs 2, and with --jobs 2 --sparql (wall time, MB/s,
+measures/s, time per measure and two memory figures, see benchmarks/proctree.py), a rebuild with nothing
+changed and with one file changed, the cold latency of the CLI questions (a fresh `kg` process each time,
+store on disk: the first run after the build and the median of the later runs), the first SPARQL question on a
+store built without its SPARQL index (which builds it) and on one built with it, and the same questions
+answered the plain way: `kg export --format nt`, parsed into an in-memory rdflib Graph, the same SPARQL files
+(benchmarks/rdflib_side.py), under a per-question limit, a parse limit, a total time budget and an
+address-space cap.
 
 Numbers, not assertions: nothing here fails because something is slow. Standard library only (no psutil):
 the runner works from a fresh `pip install -e .[test]`. The `kg` CLI is the only way into the store.
@@ -53,6 +54,8 @@ QUESTIONS: list[tuple[str, list[str], str | None]] = [
     ("kg gaps", ["gaps"], "gaps"),
 ]
 RDFLIB_STEPS = [step for _, _, step in QUESTIONS if step]
+# What `kg sparql` is asked: one pattern over the whole graph, so the figure is the index's, not a plan's.
+SPARQL_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?m a pa:Measure ; pa:hasAssignment ?a }"
 REASONS = {
     "parse": "the parse did not finish (its cell says why), so no question ran",
     "memory": "MemoryError under the address-space cap (or killed near it)",
@@ -66,6 +69,14 @@ REASONS = {
 
 def _env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(HERE.parent), "PYTHONWARNINGS": "ignore"}
+
+
+# (jobs, --sparql) of the full builds measured
+BUILDS = ((1, False), (2, False), (2, True))
+
+
+def _build_key(jobs: int, sparql: bool) -> str:
+    return f"build{jobs}" + ("s" if sparql else "")
 
 
 def kg(args: list[str], store: Path | None, timeout: float | None = None) -> Measured:
@@ -88,13 +99,24 @@ def bench_size(size: int, work: Path, opts: argparse.Namespace) -> dict:
         (corpus / ".complete").write_text("ok")
     files = sorted(corpus.glob("*.txt"))
     row: dict = {"size": size, "files": len(files), "mb": sum(p.stat().st_size for p in files) / 1e6}
-    for jobs in (1, 2):
-        store = work / f"store-{size}-j{jobs}"
+    for jobs, sparql in BUILDS:
+        name = f"store-{size}-j{jobs}" + ("s" if sparql else "")
+        store = work / name
         subprocess.run(["rm", "-rf", str(store)], check=True)
-        built = kg(["build", str(corpus), "--jobs", str(jobs), "--store", str(store)], None)
-        row[f"build{jobs}"] = built
+        built = kg(["build", str(corpus), "--jobs", str(jobs), "--store", str(store)] + (["--sparql"] if sparql
+                                                                                          else []), None)
+        row[_build_key(jobs, sparql)] = built
         row["summary"] = built.stdout.strip().splitlines()[-1] if built.stdout.strip() else ""
+    # SPARQL: the first question on the store built without an index builds it; on the other it is there.
+    row["sparql_first"] = kg(["sparql", SPARQL_COUNT], work / f"store-{size}-j2", opts.cli_timeout)
+    with_index = [kg(["sparql", SPARQL_COUNT], work / f"store-{size}-j2s", opts.cli_timeout)
+                  for _ in range(max(1, opts.runs))]
+    row["sparql_indexed"] = statistics.median(m.wall for m in with_index)
+    subprocess.run(["rm", "-rf", str(work / f"store-{size}-j2s")], check=True)
     store = work / f"store-{size}-j2"
+    # back to a store without its SPARQL index, as `kg build` leaves it
+    for index in store.glob("gen-*/sparql"):
+        subprocess.run(["rm", "-rf", str(index)], check=True)
     build = ["build", str(corpus), "--jobs", "2", "--store", str(store)]
     row["unchanged"] = kg(build, None)
     target = files[len(files) // 2]
@@ -243,15 +265,28 @@ def render(rows: list[dict], opts: argparse.Namespace) -> list[str]:
         "its worker processes (pages a forked worker shares with its parent count once per process); largest "
         "process = the high-water RSS of the biggest single process (kernel rusage and the samples).")
     add("")
-    add("| measures | files | MB | jobs | build | MB/s | measures/s | µs/measure | "
+    add("`kg build` writes the question tables every CLI question reads; `--sparql` also loads the SPARQL index "
+        "(Oxigraph), which `kg sparql` reads and a store without one builds at its first SPARQL question.")
+    add("")
+    add("| measures | files | MB | jobs | SPARQL index | build | MB/s | measures/s | µs/measure | "
         "peak Σ RSS, kg + workers (MB) | peak RSS, largest process (MB) |")
-    add("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    add("|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|")
     for r in rows:
-        for jobs in (1, 2):
-            m: Measured = r[f"build{jobs}"]
-            add(f"| {r['size']:,} | {r['files']} | {r['mb']:.1f} | {jobs} | {fmt_s(m.wall)} | {r['mb'] / m.wall:.2f} | "
-                f"{r['size'] / m.wall:,.0f} | {m.wall / r['size'] * 1e6:,.0f} | {fmt_mb(m.tree_peak_mb)} | "
-                f"{fmt_mb(m.proc_peak_mb)} |")
+        for jobs, sparql in BUILDS:
+            m: Measured = r[_build_key(jobs, sparql)]
+            add(f"| {r['size']:,} | {r['files']} | {r['mb']:.1f} | {jobs} | {'--sparql' if sparql else 'none'} | "
+                f"{fmt_s(m.wall)} | {r['mb'] / m.wall:.2f} | {r['size'] / m.wall:,.0f} | "
+                f"{m.wall / r['size'] * 1e6:,.0f} | {fmt_mb(m.tree_peak_mb)} | {fmt_mb(m.proc_peak_mb)} |")
+    add("")
+    add("### SPARQL")
+    add("")
+    add(f"`kg sparql '{SPARQL_COUNT}'`, a fresh process: on the store built without its SPARQL index (the first "
+        "question builds it, once per generation) and on the store built with `--sparql` (median of the runs).")
+    add("")
+    add("| measures | first question, no index yet | with the index |")
+    add("|---:|---:|---:|")
+    for r in rows:
+        add(f"| {r['size']:,} | {fmt_s(r['sparql_first'].wall)} | {fmt_s(r['sparql_indexed'])} |")
     add("")
     add("### Rebuild (--jobs 2, same store)")
     add("")
@@ -264,9 +299,10 @@ def render(rows: list[dict], opts: argparse.Namespace) -> list[str]:
     add("### Cold CLI latency vs the plain rdflib way")
     add("")
     later = {1: "none with --runs 1", 2: "run 2"}.get(opts.runs, f"runs 2–{opts.runs}")
-    add(f"kg: a fresh `kg` process each time, store on disk; \"first run\" is the first question after the build "
-        f"(it also keeps the rows of a slow query), \"median of later runs\" the median of the runs after it, "
-        f"which read the kept rows ({later}); limit {opts.cli_timeout:g} s a run. rdflib: "
+    add(f"kg: a fresh `kg` process each time, store on disk (its tables; no SPARQL index); \"first run\" is the "
+        f"first question after the build, \"median of later runs\" the median of the runs after it ({later}); "
+        f"nothing is kept between runs but what the operating system caches; limit {opts.cli_timeout:g} s a run. "
+        "rdflib: "
         f"`kg export --format nt` parsed into an in-memory rdflib Graph, then the same SPARQL files with the same "
         f"parameters; limits: {opts.rdflib_limit:g} s a question, {opts.rdflib_parse_limit:g} s for the "
         f"parse, {opts.rdflib_budget:g} s in all, {opts.rdflib_mem_gb:g} GB of address space. Both ratio "
@@ -285,8 +321,8 @@ def render(rows: list[dict], opts: argparse.Namespace) -> list[str]:
             add(f"| {r['size']:,} | `{label}` | {lines} | {first} | {fmt_s(c['median'])} | {parse} | "
                 f"{query} | {ratio(rd, step, c['first'])} | {ratio(rd, step, c['median'])} |")
     add("")
-    add("The questions run in the order shown, each one's runs before the next; a first run reads kept rows only "
-        "where an earlier question ran the same query with the same parameters.")
+    add("The questions run in the order shown, each one's runs before the next. kg answers from its SQL twins "
+        "(queries/*.sql) of the SPARQL files rdflib runs; tests/test_sql_twins.py checks both give the same rows.")
     add("")
     add("Words in the rdflib columns: " + "; ".join(f"**{w}**: {why}" for w, why in REASONS.items()) + ".")
     add("")

@@ -41,10 +41,13 @@ def test_the_runner_prints_a_row_per_question_and_writes_markdown(tmp_path: Path
     assert "command: `python benchmarks/run.py --sizes 200 --runs 1" in written
     for text in (done.stdout, written):
         build = _table(text, "### Build")
-        assert [(r[0], r[3]) for r in build] == [("200", "1"), ("200", "2")]
+        assert [(r[0], r[3], r[4]) for r in build] == [("200", "1", "none"), ("200", "2", "none"),
+                                                       ("200", "2", "--sparql")]
         for r in build:
-            tree, largest = float(r[8].replace(",", "")), float(r[9].replace(",", ""))
+            tree, largest = float(r[9].replace(",", "")), float(r[10].replace(",", ""))
             assert tree >= largest > 10  # the sum over the tree is never below its largest process
+        (sparql,) = _table(text, "### SPARQL")
+        assert sparql[0] == "200" and all(c.endswith((" s", " ms")) for c in sparql[1:])
         assert [r[0] for r in _table(text, "### Rebuild")] == ["200"]
         latency = _table(text, "### Cold CLI latency")
         assert len(latency) == len(QUESTIONS)
