@@ -138,10 +138,9 @@ def _ask(store: Store, name: str, sparql_name: str | None = None, **params: Any)
     return rows
 
 
-def _iri(value: str) -> Any:
-    from kg.store import IRI
-
-    return IRI(value)
+def _from_tables(store: Store) -> bool:
+    """Whether ``_ask`` answers from the tables, whose lists (leads, agencies, topics) are sorted already."""
+    return not store.prefer_sparql and store.tables is not None
 
 
 def agency_index(store: Store) -> list[dict]:
@@ -236,7 +235,7 @@ def targets(
     its evaluation, which changes with what is bound."""
     rows = _ask(store, "targets", agency=_Key(agency) if agency else None, lead=_Key(lead) if lead else None,
                 topic=_Key(topic) if topic else None, due=due)
-    return [_sorted_lists(row) for row in rows]
+    return rows if _from_tables(store) else [_sorted_lists(row) for row in rows]
 
 
 _LISTS = (("leads", "、"), ("agencies", " "), ("topics", " "))
@@ -254,7 +253,9 @@ def outcomes(store: Store, agency: str | None = None, topic: str | None = None) 
     """Reported outcomes with the agency credited, one row each; filters are IRIs (the agency is bound in the
     query, which then starts from it; the topic is filtered here, on the ?topics list, whose IRIs are sorted)."""
     rows = _ask(store, "outcomes", agency=_Key(agency) if agency else None)
-    return _having([_sorted_lists(row, (("topics", " "),)) for row in rows], "topics", topic)
+    if not _from_tables(store):
+        rows = [_sorted_lists(row, (("topics", " "),)) for row in rows]
+    return _having(rows, "topics", topic)
 
 
 def topic_index(store: Store) -> list[dict]:
@@ -265,6 +266,8 @@ def topic_measures(store: Store, topic: str | None = None, place: str | None = N
     """Measures about a topic (or a narrower one) with their leads and partners; filters are IRIs. The names in
     ``leads`` and ``partners`` (joined by 、) are sorted: their order in the SPARQL answer follows its evaluation."""
     rows = _ask(store, "topic_measures", topic=_Key(topic) if topic else None, place=_Key(place) if place else None)
+    if _from_tables(store):
+        return rows
     return [_sorted_lists(row, (("leads", "、"), ("partners", "、"))) for row in rows]
 
 
