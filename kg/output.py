@@ -9,7 +9,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+from bisect import bisect_right
 from collections.abc import Sequence
+from itertools import accumulate, repeat
 from typing import Any, TextIO
 
 from wcwidth import wcswidth
@@ -23,6 +26,24 @@ def display_width(text: str) -> int:
     return width if width >= 0 else len(text)  # control characters: count them as one column each
 
 
+class _CharWidths(dict):
+    """display_width of single characters, filled on first use: _cut looks up every character of a long
+    cell, and the same few thousand characters come back in every answer (so the dict stays small)."""
+
+    def __missing__(self, ch: str) -> int:
+        width = self[ch] = max(display_width(ch), 0)
+        return width
+
+
+_CHAR_WIDTH = _CharWidths()
+
+# Text made only of printable ASCII (one column) and of CJK ideographs, CJK punctuation and fullwidth forms
+# (two columns, three UTF-8 bytes, no combining or variation marks among them, so no character changes the
+# width of its neighbour): most of a Chinese plan. Its width follows from its length and UTF-8 size, which
+# finds where to shorten it without looking at each character. tests/test_output_speed.py checks the ranges.
+_PLAIN = re.compile(r"[\x20-\x7e\u3001-\u3029\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff60\uffe0-\uffe6]*")
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
@@ -34,30 +55,70 @@ def _cell(value: Any) -> str:
     return " ".join(str(value).split())
 
 
+def _cut(text: str, room: int) -> int:
+    """How many leading characters of text fit in room columns, each character counted on its own."""
+    if not _PLAIN.fullmatch(text):
+        # running sums of the character widths are sorted (no width is negative): bisect finds the end
+        return bisect_right(list(accumulate(map(_CHAR_WIDTH.__getitem__, text))), room)
+    # every character takes one or two columns: take half the slack in characters until it is gone; a
+    # prefix of n characters and b UTF-8 bytes is n + (b - n) / 2 columns (two-column ones are three bytes)
+    end, used = 0, 0
+    while (step := (room - used) // 2) > 0:
+        end += step
+        used = end + (len(text[:end].encode()) - end) // 2
+    if used < room and end < len(text) and text[end].isascii():
+        end += 1
+    return end
+
+
 def _shorten(text: str, limit: int = MAX_CELL) -> str:
     if display_width(text) <= limit:
         return text
-    out, used = [], 0
-    for ch in text:
-        w = max(display_width(ch), 0)
-        if used + w > limit - 1:
-            break
-        out.append(ch)
-        used += w
-    return "".join(out) + "…"
+    return text[: _cut(text, limit - 1)] + "…"
+
+
+def _column(header: str, values: list, full: bool) -> tuple[list[str], int]:
+    """One column's cells, padded to the column's width, and that width.
+
+    The work is done once per distinct value (answers repeat names, places and units thousands of times)
+    and mostly by map() over C functions; per cell there is only a dict lookup."""
+    kinds = set(map(type, values))
+    if kinds <= {str}:
+        raw = values
+    elif kinds == {float}:
+        raw = list(map(format, values, repeat(".3f")))  # what _cell does to a float, without a call per cell
+    else:
+        raw = [v if type(v) is str else _cell(v) for v in values]  # collapsing _cell's text again: no change
+    distinct = list(dict.fromkeys(raw))
+    texts = list(map(" ".join, map(str.split, distinct)))  # _cell's collapsing, as one C-level pass
+    widths = list(map(wcswidth, texts))
+    for i in [i for i, w in enumerate(widths) if w < 0 or (w > MAX_CELL and not full)]:
+        text = texts[i]
+        if widths[i] < 0:
+            widths[i] = len(text)  # as display_width: control characters count one column each
+        if widths[i] > MAX_CELL and not full:
+            texts[i] = text = text[: _cut(text, MAX_CELL - 1)] + "…"
+            widths[i] = display_width(text)
+    width = max(display_width(header), max(widths, default=0))
+    padded = dict(zip(distinct, [t + " " * (width - w) for t, w in zip(texts, widths, strict=True)], strict=True))
+    return list(map(padded.__getitem__, raw)), width
 
 
 def format_table(rows: Sequence[dict], columns: Sequence[str], full: Sequence[str] = ()) -> str:
     """An aligned table; cells longer than MAX_CELL columns are shortened, except in ``full`` columns."""
-    cells = [[_cell(row.get(c)) if c in full else _shorten(_cell(row.get(c))) for c in columns] for row in rows]
-    widths = [max([display_width(c)] + [display_width(r[i]) for r in cells]) for i, c in enumerate(columns)]
+    # column by column, then zip the padded columns into lines
+    built = [_column(c, [row.get(c) for row in rows], c in full) for c in columns]
+    widths = [w for _, w in built]
 
     def line(values: Sequence[str]) -> str:
         padded = [v + " " * (widths[i] - display_width(v)) for i, v in enumerate(values)]
         return "  ".join(padded).rstrip()
 
     out = [line(columns), line(["-" * w for w in widths])]
-    out.extend(line(r) for r in cells)
+    if columns:
+        out.extend(map(str.rstrip, map("  ".join, zip(*[cells for cells, _ in built], strict=True))))
+    else:
+        out.extend("" for _ in rows)  # no columns: every row is an empty line
     return "\n".join(out) + "\n"
 
 
