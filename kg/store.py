@@ -27,7 +27,7 @@ document's own lines plus each shared line once plus the topic scheme.
 The union is a *set*: an agency named by two documents has its label once, so COUNT and SUM count it once. To
 take one document out again (an incremental build), its rows go from the tables, the triples about its own
 nodes (its document, measures, assignments, evidence, targets, outcomes) from the index at once, and a triple
-another document may state too (an agency's label, a place, a role: see ``shared_lines``) when no document
+another document may state too (an agency's label, a place, a role: see ``shared_lines_of``) when no document
 states it any more, which shared.json counts.
 
 A build writes a new generation beside the live one and then replaces CURRENT atomically; that replace is the
@@ -121,7 +121,7 @@ _LOOKUP_BLOCK = re.compile(r"^([ \t]*)" + re.escape(LOOKUP_MARK) + r" ([{}])[ \t
 CURRENT = "CURRENT"
 LOCK = ".lock"
 META = "meta.json"
-# Per generation: how many documents state each shared triple (see shared_lines), for incremental removal.
+# Per generation: how many documents state each shared triple (see shared_lines_of), for incremental removal.
 SHARED = "shared.json"
 # Each document's N-Triples, as last extracted or loaded: <store>/cache/<key>.nt (see kg.build).
 CACHE = "cache"
@@ -265,7 +265,7 @@ class _NQuadsReader(io.RawIOBase):
 @dataclass(frozen=True)
 class DocumentPart:
     """One document ready for the store: its meta.json entry, its table rows (kg.tables), its N-Triples (sorted
-    lines) and which of them another document may state too (``shared_lines``).
+    lines) and which of them another document may state too (``shared_lines_of``).
 
     ``ntriples`` is None for a part read back from the cache without them (a build that makes no SPARQL index
     does not need them); ``read_ntriples`` fetches them then."""
@@ -276,7 +276,7 @@ class DocumentPart:
     ntriples: bytes | None
     key: str = ""  # its entry in the store's cache/ ("" until written there)
     tables: dict[str, list] | None = None
-    shared: tuple[str, ...] = ()  # its lines another document may state too (see shared_lines), decoded
+    shared: tuple[str, ...] = ()  # its lines another document may state too (see shared_lines_of), decoded
     lines: int = 0  # its N-Triples lines
 
 
@@ -300,7 +300,7 @@ class _BuildLog:
     documents: list[dict[str, Any]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     quads: int = 0
-    own: int = 0  # lines no other document can state (see shared_lines): the union holds each once
+    own: int = 0  # lines no other document can state (see shared_lines_of): the union holds each once
 
 
 def document_parts(documents: Iterable[Document], errors: list[str]) -> Iterator[DocumentPart]:
@@ -333,13 +333,6 @@ def _shared_pattern(doc_id: str) -> re.Pattern[bytes]:
     own = re.escape(f"<{doc_iri(doc_id)}".encode()) + rb"[/>]|" + re.escape(f"<{measure_iri(doc_id)}-".encode())
     # Anchored on a newline rather than ^ with MULTILINE: the engine then only stops at line starts (3.5× faster).
     return re.compile(rb"\n((?!" + own + rb")\S+ \S+ (?!" + own + rb")[^\n]*)")
-
-
-def shared_lines(part: DocumentPart) -> set[bytes]:
-    """The lines of ``part`` another document may also state (see ``_shared_pattern``)."""
-    if part.ntriples is None:
-        return {line.encode("utf-8") for line in part.shared}
-    return shared_lines_of(part.id, part.ntriples)
 
 
 def shared_lines_of(doc_id: str, ntriples: bytes) -> set[bytes]:

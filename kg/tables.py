@@ -447,6 +447,7 @@ class TableWriter:
         self._write_counts(base)
         _script(db, _INDEXES)  # a copy has them already
         if self.fresh:  # the planner's statistics; a copy keeps its base's, which a few documents barely move
+            db.execute("PRAGMA analysis_limit=1000")  # sampled: 3 ms instead of 0.25 s at 100k measures
             db.execute("ANALYZE")
         db.execute("COMMIT")
         db.close()
