@@ -55,6 +55,15 @@ class Graph:
         return {s for s, props in self.out.items() if cls in props.get(RDF + "type", [])}
 
 
+def says(g: Graph, node: str, values: dict[str, Any]) -> None:
+    """``node`` has exactly these values (predicate -> value, None for absent) in the triples."""
+    assert {p: g.one(node, p) for p in values} == values, node
+
+
+def cites(g: Graph, node: str, quote: str, line: int) -> None:
+    says(g, g.one(node, PA + "evidence"), {OA + "exact": quote, PA + "line": line})
+
+
 def check_rows_state_the_triples(doc: Document) -> None:
     g, rows = Graph(doc), document_rows(doc)
     (d,) = rows["documents"]
@@ -92,32 +101,25 @@ def check_rows_state_the_triples(doc: Document) -> None:
         assert g.one(node, PA + "agency") == AGENCY_NS + agency
         assert g.one(AGENCY_NS + agency, SKOS + "prefLabel") == name
         assert ROLE_CODES[g.one(node, PA + "role")] == role
-        assert (g.one(node, PA + "basis"), g.one(node, PA + "asWritten")) == (basis, as_written)
-        evidence = g.one(node, PA + "evidence")
-        assert (g.one(evidence, OA + "exact"), g.one(evidence, PA + "line")) == (quote, line)
+        says(g, node, {PA + "basis": basis, PA + "asWritten": as_written})
+        cites(g, node, quote, line)
     assert {(iris[m], AGENCY_NS + a, r) for m, a, r in rows["roles"]} == {(m, a, r) for m, a, r in g.shortcuts}
 
     assert {f"{iris[r[0]]}/t{r[1]}" for r in rows["targets"]} == g.typed(PA + "Target")
     for mid, n, metric, comparator, value, unit, deadline, year, quote, line in rows["targets"]:
         node = f"{iris[mid]}/t{n}"
-        assert (g.one(node, PA + "metric"), g.one(node, PA + "comparator"), g.one(node, PA + "value")) == (
-            metric, comparator, value)
-        assert (g.one(node, PA + "unit"), g.one(node, PA + "deadline"), g.one(node, PA + "deadlineYear")) == (
-            unit, deadline, year)
-        evidence = g.one(node, PA + "evidence")
-        assert (g.one(evidence, OA + "exact"), g.one(evidence, PA + "line")) == (quote, line)
+        says(g, node, {PA + "metric": metric, PA + "comparator": comparator, PA + "value": value, PA + "unit": unit,
+                       PA + "deadline": deadline, PA + "deadlineYear": year})
+        cites(g, node, quote, line)
 
     assert {f"{doc_node}/o{r[1]}" for r in rows["outcomes"]} == g.typed(PA + "Outcome")
     for _doc, n, agency, name, as_written, metric, value, unit, period, year, quote, line in rows["outcomes"]:
         node = f"{doc_node}/o{n}"
         assert g.one(node, PA + "reportedBy") == (AGENCY_NS + agency if agency else None)
         assert name == (g.one(AGENCY_NS + agency, SKOS + "prefLabel") if agency else None)
-        assert (g.one(node, PA + "asWritten"), g.one(node, PA + "metric"), g.one(node, PA + "value")) == (
-            as_written, metric, value)
-        assert (g.one(node, PA + "unit"), g.one(node, PA + "period"), g.one(node, PA + "periodYear")) == (
-            unit, period, year)
-        evidence = g.one(node, PA + "evidence")
-        assert (g.one(evidence, OA + "exact"), g.one(evidence, PA + "line")) == (quote, line)
+        says(g, node, {PA + "asWritten": as_written, PA + "metric": metric, PA + "value": value, PA + "unit": unit,
+                       PA + "period": period, PA + "periodYear": year})
+        cites(g, node, quote, line)
         topics = sorted(t[len(TOPIC_NS):] for t in g.all(node, DCT + "subject"))
         assert sorted(t for _, k, t in rows["outcome_topics"] if k == n) == topics
 
