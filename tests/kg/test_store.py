@@ -350,3 +350,25 @@ def test_one_bulk_loader_or_two_give_the_same_union(tmp_path: Path, monkeypatch:
             unions.append({(q.subject, q.predicate, q.object) for q in store.triples()})
             assert store.meta["triples"] == len(unions[-1])
     assert unions[0] == unions[1]
+
+
+def test_a_reader_who_cannot_write_the_store_is_told_how_to_get_a_sparql_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    import pyoxigraph
+
+    import queries
+
+    build_store(tmp_path, [hohhot_plan()])
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(pyoxigraph, "Store", refuse)  # what creating the index in a read-only folder meets
+    with open_store(tmp_path) as store:
+        assert queries.measure(store, "a1b2c3d4e5f6-001")["key"] == "一（一）"  # the questions need no index
+        with pytest.raises(StoreError, match=r"cannot build the SPARQL index .*Permission denied.*kg build --sparql"):
+            store.select("SELECT ?m WHERE { ?m a pa:Measure }")
+    assert not [p for p in (tmp_path / open_store(tmp_path).generation).iterdir() if "sparql-" in p.name]
