@@ -158,8 +158,9 @@ def read_documents(paths: Iterable[str | os.PathLike], jobs: int = 1) -> ReadRes
 
 
 def code_fingerprint() -> str:
-    """A hash of everything that decides a file's triples: the loaders and their data, the triple writer,
-    the IRI scheme. A change to any of them invalidates every cached extraction."""
+    """A hash of everything that decides a file's triples and table rows: the loaders and their data, the triple
+    and row writers, the IRI scheme, the topic scheme. A change to any of them invalidates every cached
+    extraction."""
     import kg
     import loaders
     import ontology
@@ -167,7 +168,8 @@ def code_fingerprint() -> str:
     digest = hashlib.sha256(kg.__version__.encode())
     roots = [Path(loaders.__file__).parent]
     singles = [Path(kg.__file__).parent / name for name in ("triples.py", "tables.py")]
-    singles.append(Path(ontology.__file__).parent / "ns.py")
+    # ns.py: the IRI scheme; topics.ttl: the broader topics the table rows list with each measure
+    singles += [Path(ontology.__file__).parent / name for name in ("ns.py", "topics.ttl")]
     files = [p for root in roots for p in sorted(root.rglob("*")) if p.is_file() and "__pycache__" not in p.parts]
     for p in files + singles:
         digest.update(str(p.relative_to(p.parents[1])).encode() + b"\0")

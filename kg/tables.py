@@ -15,11 +15,12 @@ writes them). A test parses each document's N-Triples and checks the rows say th
 documents state (an agency's name, place, category and written forms; a place's names) are kept per document
 (``agency_facts``, ``place_facts``) and merged into sets after each build, as the RDF union merges them.
 
-What is derived after the rows of every document are in (``finish``): the merged agency and place tables, the
-topics each measure and outcome is about (its stated topics and all their broader ones, from the topic scheme
-in ``ontology/topics.ttl``), each agency's measure counts by role, and every pair of agencies with the number of
-measures they share. Counts and pairs are sums over documents (a measure belongs to one document), so an
-incremental build adjusts them by the documents it removes and adds instead of counting again.
+What is derived after the rows of every document are in (``finish``): the merged agency and place tables, each
+agency's measure counts by role, and every pair of agencies with the number of measures they share. Counts and
+pairs are sums over documents (a measure belongs to one document), so an incremental build adjusts them by the
+documents it removes and adds instead of counting again. The topics each measure and outcome is about (its
+stated topics and all their broader ones) are written with its document, from the topic scheme
+``ontology/topics.ttl``, which is part of the build's code fingerprint for that reason.
 """
 
 from __future__ import annotations
@@ -63,17 +64,22 @@ DOCUMENT_TABLES: dict[str, tuple[str, ...]] = {
     "place_facts": ("doc", "place", "name", "alt"),
     # lead_names / co_names: the names of the agencies with a lead / co-responsible assignment, distinct, sorted,
     # joined by 、 ("" for none); agencies: the keys of every agency taking part, distinct, sorted, joined by a
-    # space; n_leads counts distinct lead agencies (what `kg lint` and `kg gaps` ask).
+    # space; topics: the keys of measure_about's topics, sorted, joined by a space; n_leads counts distinct lead
+    # agencies (what `kg lint` and `kg gaps` ask).
     "measures": ("mid", "iri", "doc", "ord", "key", "heading", "text", "line", "lead_names", "co_names", "agencies",
-                 "n_assignments", "n_leads", "n_targets"),
+                 "topics", "n_assignments", "n_leads", "n_targets"),
     "assignments": ("mid", "n", "agency", "name", "role", "basis", "as_written", "quote", "line"),
     # The shortcut edges (agency pa:leads|… measure): one per distinct (measure, agency, role).
     "roles": ("mid", "agency", "role"),
     "targets": ("mid", "n", "metric", "comparator", "value", "unit", "deadline", "deadline_year", "quote", "line"),
     "measure_topics": ("mid", "topic"),
+    # dct:subject/skos:broader*: each stated topic and every topic above it in ontology/topics.ttl (a topic the
+    # scheme does not know is still about itself: a zero-length path matches any term)
+    "measure_about": ("mid", "topic"),
     "outcomes": ("doc", "n", "agency", "name", "as_written", "metric", "value", "unit", "period", "period_year",
                  "quote", "line"),
     "outcome_topics": ("doc", "n", "topic"),
+    "outcome_about": ("doc", "n", "topic"),
     # What one document states about an agency: one row per distinct (name, category, written form, place).
     "agency_facts": ("doc", "agency", "name", "category", "alt", "collective", "place"),
 }
@@ -81,7 +87,7 @@ DOCUMENT_TABLES: dict[str, tuple[str, ...]] = {
 # "iri" columns hold the document's and the measure's IRIs as the triples write them (ontology.ns), from which the
 # SQL twins make the IRIs of the nodes below them (…/a{n}, …/t{n}, …/o{n}).
 # Tables keyed by measure rather than by document: a document's rows go by its measures' ids.
-_BY_MEASURE = ("assignments", "roles", "targets", "measure_topics")
+_BY_MEASURE = ("assignments", "roles", "targets", "measure_topics", "measure_about")
 
 _SCHEMA = """
 CREATE TABLE info(key TEXT PRIMARY KEY, value TEXT);
@@ -90,8 +96,8 @@ CREATE TABLE documents(doc TEXT PRIMARY KEY, iri TEXT, source TEXT, title TEXT, 
 CREATE TABLE doc_warnings(doc TEXT, n INTEGER, warning TEXT);
 CREATE TABLE place_facts(doc TEXT, place TEXT, name TEXT, alt TEXT);
 CREATE TABLE measures(mid TEXT PRIMARY KEY, iri TEXT, doc TEXT, ord INTEGER, key TEXT, heading TEXT, text TEXT,
-                      line INTEGER, lead_names TEXT, co_names TEXT, agencies TEXT, n_assignments INTEGER,
-                      n_leads INTEGER, n_targets INTEGER);
+                      line INTEGER, lead_names TEXT, co_names TEXT, agencies TEXT, topics TEXT,
+                      n_assignments INTEGER, n_leads INTEGER, n_targets INTEGER);
 CREATE TABLE assignments(mid TEXT, n INTEGER, agency TEXT, name TEXT, role TEXT, basis TEXT, as_written TEXT,
                          quote TEXT, line INTEGER);
 CREATE TABLE roles(mid TEXT, agency TEXT, role TEXT);
@@ -101,6 +107,8 @@ CREATE TABLE measure_topics(mid TEXT, topic TEXT);
 CREATE TABLE outcomes(doc TEXT, n INTEGER, agency TEXT, name TEXT, as_written TEXT, metric TEXT, value REAL,
                       unit TEXT, period TEXT, period_year INTEGER, quote TEXT, line INTEGER);
 CREATE TABLE outcome_topics(doc TEXT, n INTEGER, topic TEXT);
+CREATE TABLE measure_about(mid TEXT, topic TEXT, PRIMARY KEY (topic, mid)) WITHOUT ROWID;
+CREATE TABLE outcome_about(doc TEXT, n INTEGER, topic TEXT);
 CREATE TABLE agency_facts(doc TEXT, agency TEXT, name TEXT, category TEXT, alt TEXT, collective INTEGER,
                           place TEXT);
 -- the topic scheme (ontology/topics.ttl)
@@ -115,8 +123,6 @@ CREATE TABLE agency_alt(agency TEXT, alt TEXT);
 CREATE TABLE agency_collective(agency TEXT PRIMARY KEY);
 CREATE TABLE place_name(place TEXT PRIMARY KEY, name TEXT);
 CREATE TABLE place_alt(place TEXT, alt TEXT);
-CREATE TABLE measure_about(mid TEXT, topic TEXT, PRIMARY KEY (topic, mid)) WITHOUT ROWID;
-CREATE TABLE outcome_about(doc TEXT, n INTEGER, topic TEXT);
 CREATE TABLE agency_counts(agency TEXT PRIMARY KEY, lead INTEGER, co INTEGER, guide INTEGER, implement INTEGER,
                            measures INTEGER);
 CREATE TABLE pairs(a TEXT, b TEXT, shared INTEGER, PRIMARY KEY (a, b)) WITHOUT ROWID;
@@ -223,7 +229,8 @@ def document_rows(doc: Document) -> dict[str, list[tuple]]:
         return iri
 
     measures, assignments, roles = out["measures"], out["assignments"], out["roles"]
-    targets, topics = out["targets"], out["measure_topics"]
+    targets, topics, about = out["targets"], out["measure_topics"], out["measure_about"]
+    closure = _closure()
     for order, m in enumerate(doc.measures, start=1):
         leads: set[str] = set()
         cos: set[str] = set()
@@ -246,16 +253,22 @@ def document_rows(doc: Document) -> dict[str, list[tuple]]:
             value = _decimal(t.value) if t.value is not None else None
             targets.append((m.id, n, t.metric, t.comparator or None, value, t.unit or None, t.deadline or None, year,
                             t.quote, t.line))
-        topics += [(m.id, _topic(slug)) for slug in dict.fromkeys(m.topics)]
+        stated = [_topic(slug) for slug in dict.fromkeys(m.topics)]
+        topics += [(m.id, topic) for topic in stated]
+        above = sorted({up for topic in stated for up in closure.get(topic, (topic,))})
+        about += [(m.id, topic) for topic in above]
         measures.append((m.id, measure_iri(m.id), d, order, m.key, m.heading, m.text, m.line, "、".join(sorted(leads)),
-                         "、".join(sorted(cos)), " ".join(sorted(members)), len(m.assignments), len(lead_iris),
-                         len(m.targets)))
+                         "、".join(sorted(cos)), " ".join(sorted(members)), " ".join(above), len(m.assignments),
+                         len(lead_iris), len(m.targets)))
     for n, o in enumerate(doc.reports, start=1):
         iri = agency_fact(o.agency, o.as_written, o.category) if o.agency else None
         year = first_year(o.period) or first_year(doc.date)
         out["outcomes"].append((d, n, iri, o.agency or None, o.as_written or None, o.metric, _decimal(o.value),
                                 o.unit or None, o.period or None, year, o.quote, o.line))
-        out["outcome_topics"] += [(d, n, _topic(slug)) for slug in dict.fromkeys(o.topics)]
+        stated = [_topic(slug) for slug in dict.fromkeys(o.topics)]
+        out["outcome_topics"] += [(d, n, topic) for topic in stated]
+        out["outcome_about"] += [(d, n, topic) for topic in
+                                 sorted({up for topic in stated for up in closure.get(topic, (topic,))})]
     out["agency_facts"] = list(facts)
     return out
 
@@ -324,6 +337,15 @@ def _scheme() -> tuple[list[tuple], list[tuple], list[tuple]]:
     return topics, [(key(s), label) for s, label in labels if s in kinds], closure
 
 
+@cache
+def _closure() -> dict[str, tuple[str, ...]]:
+    """Topic key → the keys of itself and every topic above it in the scheme (skos:broader*)."""
+    found: dict[str, list[str]] = {}
+    for topic, ancestor in _scheme()[2]:
+        found.setdefault(topic, []).append(ancestor)
+    return {topic: tuple(ancestors) for topic, ancestors in found.items()}
+
+
 class TableWriter:
     """Writes one generation's tables: a new file, or (``base``) a copy of the live generation's; then ``remove``
     and ``add`` documents, then ``finish``. Nothing is visible until the build commits the generation (the file
@@ -349,9 +371,7 @@ class TableWriter:
             self.db.execute("INSERT INTO info VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
         self.counts: Counter = Counter()
         self.pairs: Counter = Counter()
-        # what an incremental finish re-derives: measures and outcomes added, agencies and places touched
-        self._added_mids: list[tuple[str]] = []
-        self._added_outcomes: list[tuple[str, int]] = []
+        # what an incremental finish re-derives: the agencies and places touched
         self._agencies: set[str] = set()
         self._places: set[str] = set()
         self._inserts = {name: f"INSERT INTO {name} VALUES ({', '.join('?' * len(cols))})"
@@ -370,9 +390,9 @@ class TableWriter:
         """Take one document out (its rows as they were added)."""
         (doc,) = {row[0] for row in rows["documents"]}
         mids = [(row[0],) for row in rows["measures"]]
-        for name in (*_BY_MEASURE, "measure_about"):
+        for name in _BY_MEASURE:
             self.db.executemany(f"DELETE FROM {name} WHERE mid = ?", mids)
-        for name in (*DOCUMENT_TABLES, "outcome_about"):
+        for name in DOCUMENT_TABLES:
             if name not in _BY_MEASURE:
                 self.db.execute(f"DELETE FROM {name} WHERE doc = ?", (doc,))
         self._count(rows, -1)
@@ -383,9 +403,6 @@ class TableWriter:
         (self.pairs.update if sign > 0 else self.pairs.subtract)(pairs)
         self._agencies.update(row[1] for row in rows["agency_facts"])
         self._places.update(row[1] for row in rows["place_facts"])
-        if sign > 0:
-            self._added_mids += [(row[0],) for row in rows["measures"]]
-            self._added_outcomes += [(row[0], row[1]) for row in rows["outcomes"]]
 
     def finish(self) -> None:
         """Derive the merged and counted tables, index, and close. The database is complete once this returns."""
@@ -396,12 +413,8 @@ class TableWriter:
             db.executemany("INSERT INTO topic_labels VALUES (?, ?)", labels)
             db.executemany("INSERT INTO topic_closure VALUES (?, ?)", closure)
         # The rows to derive again, in temporary tables the statements below join to (all of them when fresh).
-        db.execute("CREATE TEMP TABLE new_mids(mid TEXT PRIMARY KEY) WITHOUT ROWID")
-        db.execute("CREATE TEMP TABLE new_outcomes(doc TEXT, n INTEGER, PRIMARY KEY (doc, n)) WITHOUT ROWID")
         db.execute("CREATE TEMP TABLE touched_agencies(agency TEXT PRIMARY KEY) WITHOUT ROWID")
         db.execute("CREATE TEMP TABLE touched_places(place TEXT PRIMARY KEY) WITHOUT ROWID")
-        db.executemany("INSERT OR IGNORE INTO new_mids VALUES (?)", self._added_mids)
-        db.executemany("INSERT OR IGNORE INTO new_outcomes VALUES (?, ?)", self._added_outcomes)
         db.executemany("INSERT INTO touched_agencies VALUES (?)", [(a,) for a in self._agencies])
         db.executemany("INSERT INTO touched_places VALUES (?)", [(p,) for p in self._places])
         base = Counter() if self.fresh else self._base_counts()  # read before they are deleted below
@@ -429,20 +442,6 @@ class TableWriter:
                 WHERE place IN (SELECT place FROM temp.touched_places) GROUP BY place;
             INSERT INTO place_alt SELECT DISTINCT place, alt FROM place_facts
                 WHERE alt IS NOT NULL AND place IN (SELECT place FROM temp.touched_places);
-            -- dct:subject/skos:broader*: a stated topic and everything above it (a topic the scheme does not know
-            -- is still about itself: a zero-length path matches any term)
-            INSERT OR IGNORE INTO measure_about
-                SELECT mt.mid, c.ancestor FROM temp.new_mids nm JOIN measure_topics mt ON mt.mid = nm.mid
-                JOIN topic_closure c ON c.topic = mt.topic;
-            INSERT OR IGNORE INTO measure_about
-                SELECT mt.mid, mt.topic FROM temp.new_mids nm JOIN measure_topics mt ON mt.mid = nm.mid;
-            INSERT INTO outcome_about
-                SELECT DISTINCT doc, n, topic FROM (
-                    SELECT ot.doc, ot.n, c.ancestor AS topic FROM temp.new_outcomes no
-                        JOIN outcome_topics ot ON ot.doc = no.doc AND ot.n = no.n
-                        JOIN topic_closure c ON c.topic = ot.topic
-                    UNION SELECT ot.doc, ot.n, ot.topic FROM temp.new_outcomes no
-                        JOIN outcome_topics ot ON ot.doc = no.doc AND ot.n = no.n);
         """)
         self._write_counts(base)
         _script(db, _INDEXES)  # a copy has them already

@@ -1,7 +1,7 @@
 -- Which quantitative obligations (targets) do the plans set, for which measure, due when, and who leads it?
--- The SQL twin of targets.rq over the question tables (kg/tables.py). A measure's leads (names joined by 、)
--- and agencies (keys joined by spaces) are written with it when the store is built; its topics (with their
--- broader topics) come from measure_about.
+-- The SQL twin of targets.rq over the question tables (kg/tables.py). A measure's leads (names joined by 、),
+-- agencies and topics with their broader topics (keys joined by spaces) are written with it when the store is
+-- built.
 -- params (all optional, "-- @if" lines): :agency (agency key: measures it takes part in), :lead (agency key:
 -- measures it leads), :topic (topic key: measures on it or a narrower one), :due (integer: targets due by the
 -- end of that year, a stated deadline).
@@ -11,8 +11,9 @@ SELECT m.mid AS id, m.key, m.heading, t.metric, t.comparator, t.value, t.unit, t
        CASE WHEN m.agencies = '' THEN ''
             ELSE 'https://w3id.org/pingan-kg/id/agency/'
                  || replace(m.agencies, ' ', ' https://w3id.org/pingan-kg/id/agency/') END AS agencies,
-       COALESCE((SELECT group_concat('https://w3id.org/pingan-kg/id/topic/' || topic, ' ')
-                 FROM (SELECT topic FROM measure_about ma WHERE ma.mid = m.mid ORDER BY topic)), '') AS topics
+       CASE WHEN m.topics = '' THEN ''
+            ELSE 'https://w3id.org/pingan-kg/id/topic/'
+                 || replace(m.topics, ' ', ' https://w3id.org/pingan-kg/id/topic/') END AS topics
 FROM targets t
 JOIN measures m ON m.mid = t.mid
 JOIN documents d ON d.doc = m.doc

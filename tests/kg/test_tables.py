@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sys
 from collections import defaultdict
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,24 @@ def cites(g: Graph, node: str, quote: str, line: int) -> None:
     says(g, g.one(node, PA + "evidence"), {OA + "exact": quote, PA + "line": line})
 
 
+@cache
+def broader_closure() -> dict[str, set[str]]:
+    """Topic key -> itself and every topic above it, read from ontology/topics.ttl with rdflib (not kg.tables)."""
+    import rdflib
+
+    from ontology import topics_path
+
+    scheme = rdflib.Graph().parse(topics_path(), format="turtle")
+    broader = rdflib.URIRef(SKOS + "broader")
+    return {str(t)[len(TOPIC_NS):]: {str(u)[len(TOPIC_NS):] for u in scheme.transitive_objects(t, broader)}
+            for t in scheme.subjects(rdflib.RDF.type, rdflib.URIRef(PA + "Topic"))}
+
+
+def about(stated: list[str]) -> list[str]:
+    """What dct:subject/skos:broader* reaches from these topics (a topic the scheme lacks reaches itself)."""
+    return sorted({up for t in stated for up in broader_closure().get(t, {t})})
+
+
 def check_rows_state_the_triples(doc: Document) -> None:
     g, rows = Graph(doc), document_rows(doc)
     (d,) = rows["documents"]
@@ -81,7 +100,8 @@ def check_rows_state_the_triples(doc: Document) -> None:
         assert {a for _, a in names if a} == set(g.all(place, SKOS + "altLabel"))
 
     assert {r[1] for r in rows["measures"]} == g.typed(PA + "Measure")
-    for mid, iri, _doc, order, key, heading, text, line, leads, cos, members, n_a, n_leads, n_t in rows["measures"]:
+    for (mid, iri, _doc, order, key, heading, text, line, leads, cos, members, listed, n_a, n_leads,
+         n_t) in rows["measures"]:
         assert g.one(iri, PA + "measureId") == mid and g.one(iri, PA + "inDocument") == doc_node
         assert (g.one(iri, PA + "order"), g.one(iri, PA + "key"), g.one(iri, PA + "heading")) == (order, key, heading)
         assert (g.one(iri, PA + "text"), g.one(iri, PA + "line")) == (text, line)
@@ -93,6 +113,7 @@ def check_rows_state_the_triples(doc: Document) -> None:
         assert n_a == len(g.all(iri, PA + "hasAssignment")) and n_t == len(g.all(iri, PA + "hasTarget"))
         topics = sorted(t[len(TOPIC_NS):] for t in g.all(iri, DCT + "subject"))
         assert sorted(t for m, t in rows["measure_topics"] if m == mid) == topics
+        assert sorted(t for m, t in rows["measure_about"] if m == mid) == about(topics) == listed.split()
     iris = {r[0]: r[1] for r in rows["measures"]}
 
     assert {f"{iris[r[0]]}/a{r[1]}" for r in rows["assignments"]} == g.typed(PA + "Assignment")
@@ -122,6 +143,7 @@ def check_rows_state_the_triples(doc: Document) -> None:
         cites(g, node, quote, line)
         topics = sorted(t[len(TOPIC_NS):] for t in g.all(node, DCT + "subject"))
         assert sorted(t for _, k, t in rows["outcome_topics"] if k == n) == topics
+        assert sorted(t for _, k, t in rows["outcome_about"] if k == n) == about(topics)
 
     facts: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
     for _doc, agency, name, category, alt, collective, at in rows["agency_facts"]:
