@@ -65,6 +65,8 @@ def build(paths: tuple[str, ...], jobs: int | None, from_jsonl: bool, full: bool
     \b
     Rebuilds are incremental: files unchanged since the last build are not read again (nothing changed:
     the graph stays as it is); a changed or deleted file's facts are replaced.
+    Every question reads the store's tables; the SPARQL index (`kg sparql`) is built with --sparql, or
+    at the first SPARQL question, and kept up to date by later builds.
     Scale-out: run `kg extract --format jsonl` anywhere (one document per line), then
       kg build --from-jsonl part-*.jsonl
     """
