@@ -29,7 +29,6 @@ import os
 import re
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Iterator
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -46,12 +45,12 @@ __all__ = [
     "Tables",
     "doc_rows_contributions",
     "document_rows",
-    "open_tables",
+    "key_of",
 ]
 
 FILE = "tables.sqlite"
-# Bumped when a table or a derived rule changes: part of the build's code fingerprint through this file's bytes,
-# and recorded in the database (a store with other tables is rebuilt in full).
+# Bumped when a table or a derived rule changes, and recorded in the database's info table for tools that open it;
+# any change to this file already makes the next build read every file again (the build's code fingerprint).
 SCHEMA_VERSION = 1
 
 # One table per kind of node a document states, in the order document_rows fills them. Column names follow the
@@ -159,7 +158,6 @@ CREATE INDEX IF NOT EXISTS pairs_b ON pairs(b);
 CREATE INDEX IF NOT EXISTS topic_closure_topic ON topic_closure(topic);
 """
 
-_COLLECTIVE_PREFIX = "各"  # kg.triples.COLLECTIVE_PREFIX (not imported: kg.triples is bigger than this needs)
 _NAMES = 65536
 
 
@@ -169,8 +167,6 @@ _NAMES = 65536
 AGENCY_NS = ID + "agency/"
 PLACE_NS = ID + "place/"
 TOPIC_NS = ID + "topic/"
-MEASURE_NS = ID + "measure/"
-DOC_NS = ID + "doc/"
 
 
 @lru_cache(maxsize=_NAMES)
@@ -204,7 +200,7 @@ def _topic(slug: str) -> str:
 
 def document_rows(doc: Document) -> dict[str, list[tuple]]:
     """The rows of one document, table by table (see DOCUMENT_TABLES), with the values its triples state."""
-    from kg.triples import first_year, jurisdiction_short_forms
+    from kg.triples import COLLECTIVE_PREFIX, first_year, jurisdiction_short_forms
 
     d = doc.id
     place = _place(doc.jurisdiction) if doc.jurisdiction is not None else None
@@ -223,7 +219,7 @@ def document_rows(doc: Document) -> dict[str, list[tuple]]:
 
     def agency_fact(name: str, as_written: str | None, category: str | None) -> str:
         iri = _agency(name)
-        collective = int((as_written or name).startswith(_COLLECTIVE_PREFIX))
+        collective = int((as_written or name).startswith(COLLECTIVE_PREFIX))
         alt = as_written if as_written and as_written != name else None
         facts[(d, iri, name, category or None, alt, collective, place)] = None
         return iri
@@ -321,6 +317,7 @@ def _scheme() -> tuple[list[tuple], list[tuple], list[tuple]]:
             labels[(s, o.value)] = None
         elif p == SKOS + "broader":
             broader.setdefault(s, set()).add(o.value)
+
     def key(iri: str) -> str:
         return iri[len(TOPIC_NS):] if iri.startswith(TOPIC_NS) else iri
 
@@ -521,9 +518,6 @@ class Tables:
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor]
 
-    def iter_rows(self, sql: str, params: Iterable[Any] = ()) -> Iterator[tuple]:
-        return self.db.execute(sql, tuple(params))
-
     def close(self) -> None:
         self.db.close()
 
@@ -532,10 +526,3 @@ def _uri_path(path: Path) -> str:
     from urllib.parse import quote
 
     return quote(os.fspath(path.resolve()))
-
-
-def open_tables(path: Path) -> Tables | None:
-    """The tables at ``path``, or None when the generation has none (a store of an older layout)."""
-    if not path.is_file():
-        return None
-    return Tables(path)
