@@ -44,6 +44,10 @@ def write_rdf(store: Any, fmt: str, out: IO[bytes]) -> None:
     if fmt == "nq":
         out.write(store.dump_nquads())
         return
+    if fmt == "nt" and not store.has_sparql_index:  # the cached graphs are N-Triples already: copy them through
+        for chunk in store.union_chunks():
+            out.write(chunk)
+        return
     rdf_format = getattr(RdfFormat, RDF_FORMATS[fmt])
     triples = (q.triple for q in store.triples())
     prefixes = PREFIXES if fmt in ("ttl", "jsonld") else None

@@ -1061,31 +1061,37 @@ class Store:
 
     def triples(self) -> Iterator[Any]:
         """Every triple of the union (the default graph) as pyoxigraph quads, streamed: from the SPARQL index when
-        the generation has one, else parsed from the documents' cached graphs (without building the index)."""
+        the generation has one, else parsed document by document from their cached graphs (without building the
+        index, and holding one document at a time)."""
         from pyoxigraph import DefaultGraph, RdfFormat, parse
 
         if self.has_sparql_index:
             return self._store.quads_for_pattern(None, None, None, DefaultGraph())
-        return parse(self.union_ntriples(), format=RdfFormat.N_TRIPLES)
+        return (q for chunk in self.union_chunks() for q in parse(chunk, format=RdfFormat.N_TRIPLES))
 
     def union_ntriples(self) -> bytes:
         """The union as N-Triples: every document's graph, a line another document also states written once, and
         the topic scheme."""
-        from pyoxigraph import DefaultGraph, RdfFormat, parse, serialize
-
-        from ontology import topics_path
+        from pyoxigraph import DefaultGraph, RdfFormat
 
         if self.has_sparql_index:
             return self._store.dump(format=RdfFormat.N_TRIPLES, from_graph=DefaultGraph())
+        return b"".join(self.union_chunks())
+
+    def union_chunks(self) -> Iterator[bytes]:
+        """The union as N-Triples, one document at a time (then the topic scheme): each line once, from the cache,
+        whether or not there is a SPARQL index (``union_ntriples`` takes the index's when there is one)."""
+        from pyoxigraph import RdfFormat, parse, serialize
+
+        from ontology import topics_path
+
         seen: set[bytes] = set()
-        out: list[bytes] = []
         for doc_id, data in self._document_graphs_by_id():
             shared = shared_lines_of(doc_id, data)
-            lines = [line for line in data.splitlines() if line and not (line in shared and line in seen)]
+            kept = (line for line in data.splitlines() if line and not (line in shared and line in seen))
+            yield b"\n".join(kept) + b"\n"
             seen |= shared
-            out.append(b"\n".join(lines) + b"\n")
-        out.append(serialize(parse(path=topics_path(), format=RdfFormat.TURTLE), format=RdfFormat.N_TRIPLES))
-        return b"".join(out)
+        yield serialize(parse(path=topics_path(), format=RdfFormat.TURTLE), format=RdfFormat.N_TRIPLES)
 
     def document_graphs(self) -> Iterator[tuple[str, bytes]]:
         """Each document's triples as stored: (graph IRI, N-Triples), in build order. The union in the store is
