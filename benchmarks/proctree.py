@@ -129,6 +129,7 @@ def run_measured(cmd: list[str], *, cwd: Path | None = None, env: dict[str, str]
 
     On timeout the child's whole process group (it runs in a session of its own) is killed and
     ``timed_out`` is set; ``wall`` is then inf."""
+    launcher_mb = _maxrss_mb(resource.getrusage(resource.RUSAGE_SELF))  # what a child inherits (see below)
     with tempfile.TemporaryFile() as out_file, tempfile.TemporaryFile() as err_file:
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out_file, stderr=err_file, start_new_session=True)
@@ -165,8 +166,13 @@ def run_measured(cmd: list[str], *, cwd: Path | None = None, env: dict[str, str]
         err_file.seek(0)
         stdout = out_file.read().decode("utf-8", "replace")
         stderr = err_file.read().decode("utf-8", "replace")
-    # A command shorter than one interval may have no sample: the kernel's figure is then the floor of both.
-    proc_peak = max(_maxrss_mb(usage), (sampler.proc_peak if sampler else 0) / MB)
+    # A command shorter than one interval may have no sample: the kernel's figure is then the floor of both. But
+    # Linux keeps a process's high-water RSS across fork and exec, so a child starts with ours (a large parent,
+    # such as a long pytest run, made a 40 MB child "156 MB"): where the kernel's figure is no more than that,
+    # it says nothing of the child, and the samples are the figure.
+    kernel = _maxrss_mb(usage)
+    inherited = kernel <= launcher_mb * 1.02 and sampler is not None and sampler.samples > 0
+    proc_peak = max(0 if inherited else kernel, (sampler.proc_peak if sampler else 0) / MB)
     tree_peak = max(sampler.tree_peak / MB, proc_peak) if sampler else None
     return Measured(wall=float("inf") if expired.is_set() else wall, tree_peak_mb=tree_peak,
                     proc_peak_mb=proc_peak, samples=sampler.samples if sampler else 0,
