@@ -215,7 +215,7 @@ def _extract_to_cache(task: _Task) -> dict[str, Any]:
         return {**row, "error": f"{doc.source}: cannot convert to RDF: {exc}"}
     row.update(
         key=key,
-        doc={"id": doc.id, "source": doc.source, "title": doc.title, "kind": doc.kind, "measures": len(doc.measures)},
+        doc=part.entry,
         assignments=sum(len(m.assignments) for m in doc.measures),
         warnings=list(doc.warnings),
     )

@@ -167,20 +167,13 @@ def sparql(query: str, fmt: str, store_path: str) -> None:
 
     text = _query_text(query)
     with open_store_or_fail(store_path) as store:
-        if not store.has_sparql_index:
-            try:  # a query that cannot run is refused before the index is made for it
-                check_sparql(text)
-            except ReadOnlyError as exc:
-                raise UserError(str(exc)) from None
-            except ValueError as exc:
-                raise UserError(f"kg sparql: {exc}") from None
-            click.echo(f"building the SPARQL index of {store_path} ({store.meta.get('triples', 0):,} triples), once "
-                       "for this build (`kg build --sparql` builds it with the store)…", err=True)
         try:
+            if not store.has_sparql_index:
+                check_sparql(text)  # a query that cannot run is refused before the index is made for it
+                click.echo(f"building the SPARQL index of {store_path} ({store.meta.get('triples', 0):,} triples), "
+                           "once for this build (`kg build --sparql` builds it with the store)…", err=True)
             result = run_sparql(store, text)
-        except ReadOnlyError as exc:
-            raise UserError(str(exc)) from None
-        except StoreError as exc:
+        except (ReadOnlyError, StoreError) as exc:
             raise UserError(str(exc)) from None
         except ValueError as exc:
             raise UserError(f"kg sparql: {exc}") from None

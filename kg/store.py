@@ -636,6 +636,7 @@ def build_sparql_index(gen: Path) -> None:
     Written beside it under a temporary name and renamed when complete, under a lock held by whoever builds it,
     so a reader never opens half an index and two readers never build one twice. Raises StoreError when the
     store cannot be written or a document's cache entry is gone."""
+    from pyoxigraph import RdfFormat
     from pyoxigraph import Store as OxStore
 
     target = gen / SPARQL_DIR
@@ -650,7 +651,8 @@ def build_sparql_index(gen: Path) -> None:
             try:
                 meta = json.loads((gen / META).read_text(encoding="utf-8"))
                 db = OxStore(str(tmp))
-                db.bulk_load(_NQuadsReader(_cached_graphs(gen.parent / CACHE, meta)), format=_nt(), lenient=True)
+                graphs = (data for _, data in cached_graphs(gen.parent / CACHE, meta))
+                db.bulk_load(_NQuadsReader(graphs), format=RdfFormat.N_TRIPLES, lenient=True)
                 _load_vocabularies(db)
                 db.flush()
                 db.optimize()
@@ -665,21 +667,18 @@ def build_sparql_index(gen: Path) -> None:
                          "as a user who can write the store") from None
 
 
-def _nt() -> Any:
-    from pyoxigraph import RdfFormat
-
-    return RdfFormat.N_TRIPLES
-
-
-def _cached_graphs(cache: Path, meta: dict[str, Any]) -> Iterator[bytes]:
+def cached_graphs(cache: Path, meta: dict[str, Any]) -> Iterator[tuple[str, bytes]]:
+    """(document id, N-Triples) of each document of a generation (its meta.json), in build order, from the cache;
+    StoreError when a document's entry is gone."""
     keys = meta.get("doc_cache", {})
     for doc in meta.get("documents", []):
         try:
-            yield read_cache_entry(cache, keys[doc["id"]])
+            data = read_cache_entry(cache, keys[doc["id"]])
         except (OSError, KeyError, ValueError):
             raise StoreError(
                 f"the triples of document {doc['source']} are gone from {cache} (a newer build removed them): "
                 "run `kg build` again") from None
+        yield doc["id"], data
 
 
 def write_meta(gen: Path, meta: dict[str, Any]) -> None:
@@ -1109,15 +1108,7 @@ class Store:
                 graph = doc_graph_iri(doc["id"])
                 yield doc["id"], self._store.dump(format=RdfFormat.N_TRIPLES, from_graph=NamedNode(graph))
             return
-        for doc in meta.get("documents", []):
-            try:
-                data = read_cache_entry(self.path / CACHE, keys[doc["id"]])
-            except (OSError, KeyError, ValueError):
-                raise StoreError(
-                    f"the triples of document {doc['source']} are gone from {self.path / CACHE} (a newer build "
-                    "removed them): run `kg build` again"
-                ) from None
-            yield doc["id"], data
+        yield from cached_graphs(self.path / CACHE, meta)
 
     def dump_nquads(self) -> bytes:
         """The document graphs as N-Quads, one named graph per document, and the topic scheme in its own."""

@@ -122,8 +122,7 @@ def _ask(store: Store, name: str, sparql_name: str | None = None, **params: Any)
     From the store's tables (``queries/<name>.sql``) when it has them, else from SPARQL
     (``queries/<sparql_name or name>.rq``); the two give the same rows (tests/test_sql_twins.py)."""
     bound = {k: v for k, v in params.items() if v is not None}
-    tables = None if store.prefer_sparql else store.tables
-    if tables is None:
+    if not _from_tables(store):
         from kg.store import IRI
 
         bindings = {k: IRI(v) if isinstance(v, _Key) else v for k, v in bound.items()}
@@ -131,6 +130,8 @@ def _ask(store: Store, name: str, sparql_name: str | None = None, **params: Any)
     from kg.tables import key_of
 
     values = {k: key_of(v) if isinstance(v, _Key) else v for k, v in bound.items()}
+    tables = store.tables
+    assert tables is not None  # _from_tables said so
     rows = tables.rows(_sql_with(name, frozenset(values)), values)
     if rows and "collective" in rows[0]:  # SQLite has no booleans: EXISTS gives 0 or 1
         for row in rows:
