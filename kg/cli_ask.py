@@ -53,7 +53,7 @@ def answer(store: Any, u: Any, fmt: str) -> tuple[list[dict], list[str], list[st
         rows, notes = gap_rows(store, place)
         return rows, GAP_COLUMNS[width], notes, {}
     if u.kind == "targets":
-        rows, notes = select_targets(store, agency, u.topic, place, u.year)
+        rows, notes = select_targets(store, agency, u.topic, place, u.year, TARGET_COLUMNS[width])
         return rows, TARGET_COLUMNS[width], notes, {"agency": agency, "due": u.year, "topic": u.topic}
     if u.kind == "outcomes":
         rows = select_outcomes(store, agency, u.topic, place)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 import click
@@ -45,31 +47,46 @@ def _number(value: float | None) -> str:
 
 def describe_target(row: dict) -> str:
     """≥ 100 %, by 2015 — how a target reads in one cell."""
-    parts = [row.get("comparator") or "", _number(row.get("value")), row.get("unit") or ""]
-    text = " ".join(p for p in parts if p)
-    if row.get("deadline"):
-        text = f"{text}, by {row['deadline']}" if text else f"by {row['deadline']}"
+    return _target_text(row.get("comparator"), row.get("value"), row.get("unit"), row.get("deadline"))
+
+
+@cache
+def _target_text(comparator: str | None, value: float | None, unit: str | None, deadline: str | None) -> str:
+    # a big answer repeats a few dozen of these thousands of times: each is worked out once
+    text = " ".join(p for p in [comparator or "", _number(value), unit or ""] if p)
+    if deadline:
+        text = f"{text}, by {deadline}" if text else f"by {deadline}"
     return text
 
 
-def select_targets(store: Any, agency: str | None, topic: str | None, place: Any, due: int | None) -> tuple:
-    """Target rows for the filters, and the notes that say how the filters were understood."""
+# What select_targets asks for besides the columns it shows: the parts of "target" and what the place filter
+# looks at (and "t", a row's key, when the answers of several agencies are merged).
+_TARGET_NEEDS = ("comparator", "value", "unit", "deadline", "jurisdiction")
+
+
+def select_targets(store: Any, agency: str | None, topic: str | None, place: Any, due: int | None,
+                   columns: Sequence[str] | None = None) -> tuple:
+    """Target rows for the filters, and the notes that say how the filters were understood. With ``columns``
+    (those the caller shows) the rows hold only what those need."""
     import queries
     from kg.resolve import describe_matches
 
     topic_hit = _topic_or_none(store, topic)
     hits = _agencies_or_none(store, agency, place)
+    several = hits is not None and len(hits) > 1
+    asked = None if columns is None else tuple(dict.fromkeys(
+        [c for c in columns if c != "target"] + [*_TARGET_NEEDS] + (["t"] if several else [])))
     rows: list[dict] = []
     for hit in hits or [None]:
         # the agency, the topic and the year are bound in the query (it starts from them); the place is filtered here
-        rows.extend(queries.targets(store, hit.iri if hit else None, topic_hit.iri if topic_hit else None, due))
-    rows = _unique(rows, "t")
+        rows.extend(queries.targets(store, hit.iri if hit else None, topic_hit.iri if topic_hit else None, due,
+                                    columns=asked))
+    if several:
+        rows = _unique(rows, "t")  # two of the agencies may take part in one measure
     if place is not None:
         rows = [r for r in rows if r.get("jurisdiction") == place.name]
-    if due is not None:  # already so (bound in the query); kept for a target that would state two years
-        rows = [r for r in rows if r.get("deadlineYear") is not None and r["deadlineYear"] <= due]
     for row in rows:
-        row["target"] = describe_target(row)
+        row["target"] = _target_text(row["comparator"], row["value"], row["unit"], row["deadline"])
     notes = [n for n in [describe_matches(agency, hits) if hits else None] if n]
     scope = []
     if hits:
@@ -103,8 +120,9 @@ def targets(agency: str | None, due: int | None, topic: str | None, jurisdiction
 
     with open_store_or_fail(store_path) as store:
         place = place_or_none(store, jurisdiction)
-        rows, notes = select_targets(store, agency, topic, place, due)
-    emit(rows, TARGET_COLUMNS["table" if fmt == "table" else "full"], fmt, notes=notes,
+        columns = TARGET_COLUMNS["table" if fmt == "table" else "full"]
+        rows, notes = select_targets(store, agency, topic, place, due, columns)
+    emit(rows, columns, fmt, notes=notes,
          meta={"agency": agency, "due": due, "topic": topic})
 
 
@@ -156,15 +174,20 @@ def select_outcomes(store: Any, agency: str | None, topic: str | None, place: An
     return rows
 
 
+# What track_rows reads of the targets and measures it lists (an answer is 15–20k rows of each at 100k measures)
+_TRACK_TARGET = ("id", "metric", "comparator", "value", "unit", "deadline")
+_TRACK_MEASURE = ("id", "docYear", "jurisdiction", "leads", "partners", "key", "heading", "source")
+
+
 def track_rows(store: Any, topic: Any, place: Any) -> list[dict]:
     """Obligations (measures on the topic, with their targets) and reported outcomes, in time order."""
     import queries
 
     by_measure: dict[str, list[str]] = {}
-    for row in _unique(queries.targets(store, None, topic.iri), "t"):
+    for row in queries.targets(store, None, topic.iri, columns=_TRACK_TARGET):
         by_measure.setdefault(row["id"], []).append(f"{row['metric']} {describe_target(row)}".strip())
     rows: list[dict] = []
-    for m in queries.topic_measures(store, topic.iri, place.iri if place else None):
+    for m in queries.topic_measures(store, topic.iri, place.iri if place else None, columns=_TRACK_MEASURE):
         rows.append({
             "year": m.get("docYear"), "jurisdiction": m["jurisdiction"], "kind": "obligation",
             "who": m.get("leads") or "(no lead)", "partners": m.get("partners") or "",

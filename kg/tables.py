@@ -51,7 +51,7 @@ __all__ = [
 FILE = "tables.sqlite"
 # Bumped when a table or a derived rule changes, and recorded in the database's info table for tools that open it;
 # any change to this file already makes the next build read every file again (the build's code fingerprint).
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # One table per kind of node a document states, in the order document_rows fills them. Column names follow the
 # RDF properties they mirror (ontology/README.md); "n" is the 1-based position that ends the node's IRI
@@ -70,7 +70,11 @@ DOCUMENT_TABLES: dict[str, tuple[str, ...]] = {
     "assignments": ("mid", "n", "agency", "name", "role", "basis", "as_written", "quote", "line"),
     # The shortcut edges (agency pa:leads|… measure): one per distinct (measure, agency, role).
     "roles": ("mid", "agency", "role"),
-    "targets": ("mid", "n", "metric", "comparator", "value", "unit", "deadline", "deadline_year", "quote", "line"),
+    # after the target's own columns, what it is listed with, copied from its measure and document (iri: the
+    # target's own, …/t{n}): `kg targets` lists 22k targets at 100k measures, and reading them from one table
+    # instead of joining three took its query from 0.12 to 0.09 s
+    "targets": ("mid", "n", "metric", "comparator", "value", "unit", "deadline", "deadline_year", "quote", "line",
+                "iri", "doc", "source", "place", "ord", "key", "lead_names"),
     "measure_topics": ("mid", "topic"),
     # dct:subject/skos:broader*: each stated topic and every topic above it in ontology/topics.ttl (a topic the
     # scheme does not know is still about itself: a zero-length path matches any term)
@@ -101,7 +105,8 @@ CREATE TABLE assignments(mid TEXT, n INTEGER, agency TEXT, name TEXT, role TEXT,
                          quote TEXT, line INTEGER);
 CREATE TABLE roles(mid TEXT, agency TEXT, role TEXT);
 CREATE TABLE targets(mid TEXT, n INTEGER, metric TEXT, comparator TEXT, value REAL, unit TEXT, deadline TEXT,
-                     deadline_year INTEGER, quote TEXT, line INTEGER);
+                     deadline_year INTEGER, quote TEXT, line INTEGER, iri TEXT, doc TEXT, source TEXT, place TEXT,
+                     ord INTEGER, key TEXT, lead_names TEXT);
 CREATE TABLE measure_topics(mid TEXT, topic TEXT);
 CREATE TABLE outcomes(doc TEXT, n INTEGER, agency TEXT, name TEXT, as_written TEXT, metric TEXT, value REAL,
                       unit TEXT, period TEXT, period_year INTEGER, quote TEXT, line INTEGER);
@@ -244,16 +249,17 @@ def document_rows(doc: Document) -> dict[str, list[tuple]]:
             elif a.role == "co":
                 cos.add(a.agency)
         roles += [(m.id, iri, role) for iri, role in edges]
+        m_iri, lead_names = measure_iri(m.id), "、".join(sorted(leads))
         for n, t in enumerate(m.targets, start=1):
             year = first_year(t.deadline) if t.deadline else None
             value = _decimal(t.value) if t.value is not None else None
             targets.append((m.id, n, t.metric, t.comparator or None, value, t.unit or None, t.deadline or None, year,
-                            t.quote, t.line))
+                            t.quote, t.line, f"{m_iri}/t{n}", d, doc.source, place, order, m.key, lead_names))
         stated = [_topic(slug) for slug in dict.fromkeys(m.topics)]
         topics += [(m.id, topic) for topic in stated]
         above = sorted({up for topic in stated for up in closure.get(topic, (topic,))})
         about += [(m.id, topic) for topic in above]
-        measures.append((m.id, measure_iri(m.id), d, order, m.key, m.heading, m.text, m.line, "、".join(sorted(leads)),
+        measures.append((m.id, m_iri, d, order, m.key, m.heading, m.text, m.line, lead_names,
                          "、".join(sorted(cos)), " ".join(sorted(members)), " ".join(above), len(m.assignments),
                          len(lead_iris), len(m.targets)))
     for n, o in enumerate(doc.reports, start=1):
@@ -512,11 +518,16 @@ class Tables:
         # (and a store on read-only media still opens).
         self.db = sqlite3.connect(f"file:{_uri_path(path)}?mode=ro&immutable=1", uri=True,
                                   check_same_thread=False)
+        # read pages straight from the OS page cache instead of copying each into SQLite's own (a big answer
+        # visits tens of thousands of pages: 22k targets at 100k measures 0.19 -> 0.16 s); SQLite caps the size
+        # at its compile-time maximum
+        self.db.execute("PRAGMA mmap_size = 1099511627776")
 
     def rows(self, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         cursor = self.db.execute(sql, params or {})
         names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor]
+        # every row has one value per name; zip's strict check would be a quarter of this line's time
+        return [dict(zip(names, row, strict=False)) for row in cursor]
 
     def close(self) -> None:
         self.db.close()

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -81,19 +81,24 @@ QUERY_NAMES = (
 @cache
 def sparql(name: str) -> str:
     """The text of ``queries/<name>.rq``."""
-    return resources.files(__name__).joinpath(f"{name}.rq").read_text(encoding="utf-8")
+    return _text(f"{name}.rq")
 
 
 @cache
 def cypher(name: str) -> str:
     """The Cypher twin ``queries/<name>.cypher``: the same question for Neo4j Browser."""
-    return resources.files(__name__).joinpath(f"{name}.cypher").read_text(encoding="utf-8")
+    return _text(f"{name}.cypher")
 
 
 @cache
 def sql(name: str) -> str:
     """The SQL twin ``queries/<name>.sql``: the same question over the store's tables (kg/tables.py)."""
-    return resources.files(__name__).joinpath(f"{name}.sql").read_text(encoding="utf-8")
+    return _text(f"{name}.sql")
+
+
+def _text(file: str) -> str:
+    # the files are installed beside this one (editable or wheel, never zipped: see ontology._asset)
+    return (Path(__file__).parent / file).read_text(encoding="utf-8")
 
 
 _IF_LINE = re.compile(r"^([ \t]*)# @if \?(\w+): (.*)$", re.MULTILINE)
@@ -107,32 +112,45 @@ def _sparql_with(name: str, bound: frozenset[str]) -> str:
 
 
 @cache
-def _sql_with(name: str, bound: frozenset[str]) -> str:
-    """``queries/<name>.sql`` with the ``-- @if :x:`` lines of the bound parameters turned into query text."""
-    return _SQL_IF_LINE.sub(lambda m: m.group(1) + m.group(3) if m.group(2) in bound else m.group(0), sql(name))
+def _sql_with(name: str, bound: frozenset[str], columns: tuple[str, ...] | None = None) -> str:
+    """``queries/<name>.sql`` with the ``-- @if :x:`` lines of the bound parameters turned into query text;
+    with ``columns``, only those of its result columns.
+
+    The question is wrapped as a subquery, which SQLite flattens into the outer one (so the columns left out
+    are never computed, and the subquery's ORDER BY becomes the outer query's: tests/test_sql_twins.py checks
+    that the rows come in the same order)."""
+    text = _SQL_IF_LINE.sub(lambda m: m.group(1) + m.group(3) if m.group(2) in bound else m.group(0), sql(name))
+    if columns is None:
+        return text
+    listed = ", ".join('"' + column.replace('"', '""') + '"' for column in columns)
+    return f"SELECT {listed} FROM (\n{text}\n)"
 
 
 class _Key(str):
     """A parameter that is an IRI (an agency, a place, a topic): bound as an IRI in SPARQL, as its key in SQL."""
 
 
-def _ask(store: Store, name: str, sparql_name: str | None = None, **params: Any) -> list[dict]:
+def _ask(store: Store, name: str, sparql_name: str | None = None, columns: tuple[str, ...] | None = None,
+         **params: Any) -> list[dict]:
     """The rows of question ``name`` with the given parameters (None ones are left unbound).
 
     From the store's tables (``queries/<name>.sql``) when it has them, else from SPARQL
-    (``queries/<sparql_name or name>.rq``); the two give the same rows (tests/test_sql_twins.py)."""
+    (``queries/<sparql_name or name>.rq``); the two give the same rows (tests/test_sql_twins.py). ``columns``
+    keeps only those columns of each row, in the same order: a big answer then costs only what the caller shows
+    (most of its time is spent turning SQLite's values into Python ones)."""
     bound = {k: v for k, v in params.items() if v is not None}
     if not _from_tables(store):
         from kg.store import IRI
 
         bindings = {k: IRI(v) if isinstance(v, _Key) else v for k, v in bound.items()}
-        return store.select(_sparql_with(sparql_name or name, frozenset(bindings)), bindings or None)
+        rows = store.select(_sparql_with(sparql_name or name, frozenset(bindings)), bindings or None)
+        return rows if columns is None else [{c: row.get(c) for c in columns} for row in rows]
     from kg.tables import key_of
 
     values = {k: key_of(v) if isinstance(v, _Key) else v for k, v in bound.items()}
     tables = store.tables
     assert tables is not None  # _from_tables said so
-    rows = tables.rows(_sql_with(name, frozenset(values)), values)
+    rows = tables.rows(_sql_with(name, frozenset(values), columns), values)
     if rows and "collective" in rows[0]:  # SQLite has no booleans: EXISTS gives 0 or 1
         for row in rows:
             row["collective"] = bool(row["collective"])
@@ -226,16 +244,18 @@ def targets(
     topic: str | None = None,
     due: int | None = None,
     lead: str | None = None,
+    columns: tuple[str, ...] | None = None,
 ) -> list[dict]:
     """Targets (quantitative obligations) with their measure and lead agencies, one row each; ``agency``
     keeps the measures that agency takes part in, ``lead`` those it leads, ``topic`` those on that topic or a
-    narrower one (IRIs), ``due`` the targets due by the end of that year (a stated deadline).
+    narrower one (IRIs), ``due`` the targets due by the end of that year (a stated deadline); ``columns`` keeps
+    only those columns (see _ask).
 
     Each is bound in the query, which then starts from it. The lists in a row (``leads`` names joined by 、,
     ``agencies`` and ``topics`` IRIs joined by spaces) are sorted: their order in the SPARQL answer follows
     its evaluation, which changes with what is bound."""
     rows = _ask(store, "targets", agency=_Key(agency) if agency else None, lead=_Key(lead) if lead else None,
-                topic=_Key(topic) if topic else None, due=due)
+                topic=_Key(topic) if topic else None, due=due, columns=columns)
     return rows if _from_tables(store) else [_sorted_lists(row) for row in rows]
 
 
@@ -263,10 +283,13 @@ def topic_index(store: Store) -> list[dict]:
     return _ask(store, "topic_index")
 
 
-def topic_measures(store: Store, topic: str | None = None, place: str | None = None) -> list[dict]:
-    """Measures about a topic (or a narrower one) with their leads and partners; filters are IRIs. The names in
-    ``leads`` and ``partners`` (joined by 、) are sorted: their order in the SPARQL answer follows its evaluation."""
-    rows = _ask(store, "topic_measures", topic=_Key(topic) if topic else None, place=_Key(place) if place else None)
+def topic_measures(store: Store, topic: str | None = None, place: str | None = None,
+                   columns: tuple[str, ...] | None = None) -> list[dict]:
+    """Measures about a topic (or a narrower one) with their leads and partners; filters are IRIs; ``columns``
+    keeps only those columns (see _ask). The names in ``leads`` and ``partners`` (joined by 、) are sorted: their
+    order in the SPARQL answer follows its evaluation."""
+    rows = _ask(store, "topic_measures", topic=_Key(topic) if topic else None, place=_Key(place) if place else None,
+                columns=columns)
     if _from_tables(store):
         return rows
     return [_sorted_lists(row, (("leads", "、"), ("partners", "、"))) for row in rows]

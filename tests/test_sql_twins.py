@@ -164,3 +164,28 @@ def test_every_question_has_a_sql_twin_that_says_its_question() -> None:
         text = queries.sql(name)
         assert text.startswith("-- "), f"queries/{name}.sql needs a comment saying its question"
         assert f"{name}.rq" in text.split("\n\n")[0], f"queries/{name}.sql should name the SPARQL file it twins"
+
+
+def test_asking_for_some_columns_gives_those_columns_of_the_same_rows_in_the_same_order(corpus_store: Path) -> None:
+    # kg targets and kg track ask only for what they print (queries._ask's columns): SQLite then leaves out
+    # the joins and the values nobody reads, and the rows must still be the whole answer's, in its order
+    from kg.cli_obligations import _TARGET_NEEDS, _TRACK_MEASURE, _TRACK_TARGET, TARGET_COLUMNS
+
+    tables, sparql = _both(corpus_store)
+    shown = tuple(dict.fromkeys([c for c in TARGET_COLUMNS["table"] if c != "target"] + [*_TARGET_NEEDS]))
+    with tables, sparql:
+        topic = next(r["topic"] for r in queries.topic_index(tables) if queries.topic_measures(tables, r["topic"]))
+        agency = sorted({r["agency"] for r in queries.agency_index(tables)})[0]
+        calls = [
+            (shown, lambda s, c: queries.targets(s, due=2015, columns=c)),
+            (shown + ("t",), lambda s, c: queries.targets(s, agency=agency, columns=c)),
+            (_TRACK_TARGET, lambda s, c: queries.targets(s, topic=topic, columns=c)),
+            (_TRACK_MEASURE, lambda s, c: queries.topic_measures(s, topic, columns=c)),
+        ]
+        for columns, ask in calls:
+            whole = ask(tables, None)
+            assert len(whole) > 10
+            for store in (tables, sparql):
+                some = ask(store, columns)
+                assert [list(r) for r in some] == [list(columns)] * len(whole)
+                assert _normal_rows(some) == _normal_rows([{c: r[c] for c in columns} for r in whole])

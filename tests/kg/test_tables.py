@@ -127,8 +127,13 @@ def check_rows_state_the_triples(doc: Document) -> None:
     assert {(iris[m], AGENCY_NS + a, r) for m, a, r in rows["roles"]} == {(m, a, r) for m, a, r in g.shortcuts}
 
     assert {f"{iris[r[0]]}/t{r[1]}" for r in rows["targets"]} == g.typed(PA + "Target")
-    for mid, n, metric, comparator, value, unit, deadline, year, quote, line in rows["targets"]:
+    measure_rows = {r[0]: r for r in rows["measures"]}
+    for (mid, n, metric, comparator, value, unit, deadline, year, quote, line, iri, doc_id, source, place_key,
+         order, key, leads) in rows["targets"]:
         node = f"{iris[mid]}/t{n}"
+        # what a target is listed with, copied from its measure and its document
+        assert (iri, doc_id, source, place_key) == (node, d[0], d[2], d[9])
+        assert (order, key, leads) == (measure_rows[mid][3], measure_rows[mid][4], measure_rows[mid][8])
         says(g, node, {PA + "metric": metric, PA + "comparator": comparator, PA + "value": value, PA + "unit": unit,
                        PA + "deadline": deadline, PA + "deadlineYear": year})
         cites(g, node, quote, line)
