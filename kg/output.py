@@ -6,7 +6,6 @@ BOM so Excel opens Chinese correctly, JSON keeps Chinese readable (no \\u escape
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -106,8 +105,7 @@ def _column(header: str, values: list, full: bool) -> tuple[list[str], int]:
         raw = [v if type(v) is str else _cell(v) for v in values]  # collapsing _cell's text again: no change
     distinct = list(dict.fromkeys(raw))
     texts = list(map(" ".join, map(str.split, distinct)))  # _cell's collapsing, as one C-level pass
-    # wcwidth measures faster per string than the plain-text rule once imported: worth importing for many
-    widths = list(map(_wcwidth_module().wcswidth if len(texts) > 256 else wcswidth, texts))
+    widths = _widths(texts)
     for i in [i for i, w in enumerate(widths) if w < 0 or (w > MAX_CELL and not full)]:
         text = texts[i]
         if widths[i] < 0:
@@ -120,10 +118,23 @@ def _column(header: str, values: list, full: bool) -> tuple[list[str], int]:
     return list(map(padded.__getitem__, raw)), width
 
 
+def _widths(texts: list[str]) -> list[int]:
+    """wcswidth of each text. A column all of printable ASCII, or all of plain text (_PLAIN), is measured as a
+    whole with C-level passes (most columns of an answer: ids, names, keys), without importing wcwidth."""
+    joined = "".join(texts)
+    if joined.isascii() and joined.isprintable():
+        return list(map(len, texts))
+    if _PLAIN.fullmatch(joined):
+        # as wcswidth does for one plain text: length plus one column per three-byte (wide) character
+        return [(n + b) // 2 for n, b in zip(map(len, texts), map(len, map(str.encode, texts)), strict=True)]
+    # wcwidth measures faster per string than the plain-text rule once imported: worth importing for many
+    return list(map(_wcwidth_module().wcswidth if len(texts) > 256 else wcswidth, texts))
+
+
 def format_table(rows: Sequence[dict], columns: Sequence[str], full: Sequence[str] = ()) -> str:
     """An aligned table; cells longer than MAX_CELL columns are shortened, except in ``full`` columns."""
     # column by column, then zip the padded columns into lines
-    built = [_column(c, [row.get(c) for row in rows], c in full) for c in columns]
+    built = [_column(c, list(map(dict.get, rows, repeat(c))), c in full) for c in columns]
     widths = [w for _, w in built]
 
     def line(values: Sequence[str]) -> str:
@@ -139,6 +150,8 @@ def format_table(rows: Sequence[dict], columns: Sequence[str], full: Sequence[st
 
 
 def format_csv(rows: Sequence[dict], columns: Sequence[str]) -> str:
+    import csv
+
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(columns)

@@ -7,7 +7,6 @@ caller says so. A name nobody wrote gets the closest known names, never a guess.
 
 from __future__ import annotations
 
-import difflib
 import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -51,6 +50,8 @@ def fold(text: str) -> str:
 def _closest(typed: str, names: list[str], limit: int = 5) -> list[str]:
     key = fold(typed)
     containing = [n for n in names if key and (key in fold(n) or fold(n) in key)]
+    import difflib
+
     similar = difflib.get_close_matches(key, names, n=limit, cutoff=0.3)
     out: list[str] = []
     for n in containing + similar:

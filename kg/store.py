@@ -49,12 +49,10 @@ import dataclasses
 import errno
 import fcntl
 import functools
-import hashlib
 import io
 import json
 import os
 import re
-import shutil
 import threading
 import time
 import warnings
@@ -229,6 +227,8 @@ def _switch_current(store_dir: Path, generation: str) -> None:
 
 
 def _remove_stale_generations(store_dir: Path, keep: set[str]) -> None:
+    import shutil
+
     for entry in store_dir.iterdir():
         if entry.is_dir() and entry.name.startswith(GEN_PREFIX) and entry.name not in keep:
             # A reader of a generation two builds old loses it; open files stay readable
@@ -364,6 +364,8 @@ class _Feed:
         self.stopped = False
 
     def __iter__(self) -> Iterator[bytes]:
+        import hashlib
+
         while True:
             with self._lock:  # a second bulk loader reads from its own thread
                 if self.stopped:
@@ -636,6 +638,8 @@ def build_sparql_index(gen: Path) -> None:
     Written beside it under a temporary name and renamed when complete, under a lock held by whoever builds it,
     so a reader never opens half an index and two readers never build one twice. Raises StoreError when the
     store cannot be written or a document's cache entry is gone."""
+    import shutil
+
     from pyoxigraph import RdfFormat
     from pyoxigraph import Store as OxStore
 
@@ -791,6 +795,8 @@ def commit_generation(
     ``jobs`` caps the CPUs a full load uses (see ``load_threads``). ``sparql``: give the generation a SPARQL
     index (True), none (False), or what the live generation has (None; none for a first build).
     """
+    import shutil
+
     previous = _live_generation(store_dir)
     if sparql is None:
         sparql = previous is not None and (store_dir / previous / SPARQL_DIR).is_dir()
@@ -910,6 +916,8 @@ def _lookups(sparql: str) -> str:
 
 
 def _result_key(sparql: str, bindings: dict[str, Value | IRI]) -> str:
+    import hashlib
+
     text = sparql + "\0" + repr(sorted((k, type(v).__name__, v) for k, v in bindings.items()))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 

@@ -7,7 +7,6 @@ and it must cost nothing. The IRI patterns are the vocabulary contract in
 
 from __future__ import annotations
 
-import hashlib
 from urllib.parse import quote
 
 __all__ = [
@@ -84,6 +83,8 @@ def _safe(segment: str) -> str:
 def _digest(name: str) -> str:
     # Names are Chinese and may hold brackets (各县(市区)党委); a hash keeps the IRI
     # ASCII and stable. 16 hex digits = 64 bits: collisions are not a practical concern.
+    import hashlib  # here: its import (OpenSSL) is ≈ 7 ms of every command, and only agency and place IRIs need it
+
     return hashlib.sha1(name.encode("utf-8")).hexdigest()[:16]
 
 
