@@ -74,15 +74,17 @@ def _cut(text: str, room: int) -> int:
     if not _PLAIN.fullmatch(text):
         # running sums of the character widths are sorted (no width is negative): bisect finds the end
         return bisect_right(list(accumulate(map(_CHAR_WIDTH.__getitem__, text))), room)
-    # every character takes one or two columns: take half the slack in characters until it is gone; a
-    # prefix of n characters and b UTF-8 bytes is n + (b - n) / 2 columns (two-column ones are three bytes)
-    end, used = 0, 0
-    while (step := (room - used) // 2) > 0:
-        end += step
-        used = end + (len(text[:end].encode()) - end) // 2
-    if used < room and end < len(text) and text[end].isascii():
-        end += 1
-    return end
+    # plain text as one byte per column (C-level passes, no loop over characters): its UTF-8 with each ASCII
+    # byte made "a", a wide character's lead byte dropped and its two continuation bytes made "W"
+    columns = text.encode().translate(_COLUMN_BYTES, _LEAD_BYTES)[:max(room, 0)]
+    wide = columns.count(b"W")  # two per wide character that fits; an odd one is half of one that does not
+    return len(columns) - wide + wide // 2
+
+
+# for _cut: ASCII bytes become "a", UTF-8 continuation bytes (0x80–0xBF) "W"; lead bytes of three-byte
+# characters are dropped (plain text has no other bytes)
+_COLUMN_BYTES = bytes(ord("a") if b < 0x80 else ord("W") if b <= 0xBF else b for b in range(256))
+_LEAD_BYTES = bytes(range(0xE0, 0xF0))
 
 
 def _shorten(text: str, limit: int = MAX_CELL) -> str:
@@ -101,6 +103,8 @@ def _column(header: str, values: list, full: bool) -> tuple[list[str], int]:
         raw = values
     elif kinds == {float}:
         raw = list(map(format, values, repeat(".3f")))  # what _cell does to a float, without a call per cell
+    elif kinds == {int}:
+        raw = list(map(str, values))  # years, counts: _cell's text, without a call per cell
     else:
         raw = [v if type(v) is str else _cell(v) for v in values]  # collapsing _cell's text again: no change
     distinct = list(dict.fromkeys(raw))
