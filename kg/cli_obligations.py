@@ -86,7 +86,7 @@ def select_targets(store: Any, agency: str | None, topic: str | None, place: Any
     if place is not None:
         rows = [r for r in rows if r.get("jurisdiction") == place.name]
     for row in rows:
-        row["target"] = _target_text(row["comparator"], row["value"], row["unit"], row["deadline"])
+        row["target"] = describe_target(row)
     notes = [n for n in [describe_matches(agency, hits) if hits else None] if n]
     scope = []
     if hits:
