@@ -39,9 +39,16 @@ def open_store_or_fail(store_path: str) -> Any:
     from kg.store import StoreMissing, open_store
 
     try:
-        return open_store(store_path)
+        store = open_store(store_path)
     except StoreMissing as exc:
         raise UserError(str(exc)) from None
+    if store.stale_tables is not None:
+        from kg.tables import SCHEMA_VERSION
+
+        click.echo(f"warning: {store_path} was built by another version of pingan-kg (its tables have schema "
+                   f"{store.stale_tables}, this version reads {SCHEMA_VERSION}): answering from its triples, slowly; "
+                   "`kg build` on the same documents writes the tables again", err=True)
+    return store
 
 
 def resolve_or_fail(fn: Callable, *args: Any) -> Any:

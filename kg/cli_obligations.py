@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
 from typing import Any
 
 import click
@@ -40,28 +39,14 @@ def _agencies_or_none(store: Any, typed: str | None, place: Any) -> list | None:
 
 
 def _number(value: float | None) -> str:
-    if value is None:
-        return ""
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+    from kg.tables import number_text
+
+    return number_text(value)
 
 
-def describe_target(row: dict) -> str:
-    """≥ 100 %, by 2015 — how a target reads in one cell."""
-    return _target_text(row.get("comparator"), row.get("value"), row.get("unit"), row.get("deadline"))
-
-
-@cache
-def _target_text(comparator: str | None, value: float | None, unit: str | None, deadline: str | None) -> str:
-    # a big answer repeats a few dozen of these thousands of times: each is worked out once
-    text = " ".join(p for p in [comparator or "", _number(value), unit or ""] if p)
-    if deadline:
-        text = f"{text}, by {deadline}" if text else f"by {deadline}"
-    return text
-
-
-# What select_targets asks for besides the columns it shows: the parts of "target" and what the place filter
-# looks at (and "t", a row's key, when the answers of several agencies are merged).
-_TARGET_NEEDS = ("comparator", "value", "unit", "deadline", "jurisdiction")
+# What select_targets asks for besides the columns it shows: what the place filter looks at (and "t", a row's
+# key, when the answers of several agencies are merged).
+_TARGET_NEEDS = ("jurisdiction",)
 
 
 def select_targets(store: Any, agency: str | None, topic: str | None, place: Any, due: int | None,
@@ -75,7 +60,7 @@ def select_targets(store: Any, agency: str | None, topic: str | None, place: Any
     hits = _agencies_or_none(store, agency, place)
     several = hits is not None and len(hits) > 1
     asked = None if columns is None else tuple(dict.fromkeys(
-        [c for c in columns if c != "target"] + [*_TARGET_NEEDS] + (["t"] if several else [])))
+        [*columns, *_TARGET_NEEDS] + (["t"] if several else [])))
     rows: list[dict] = []
     for hit in hits or [None]:
         # the agency, the topic and the year are bound in the query (it starts from them); the place is filtered here
@@ -85,8 +70,6 @@ def select_targets(store: Any, agency: str | None, topic: str | None, place: Any
         rows = _unique(rows, "t")  # two of the agencies may take part in one measure
     if place is not None:
         rows = [r for r in rows if r.get("jurisdiction") == place.name]
-    for row in rows:
-        row["target"] = describe_target(row)
     notes = [n for n in [describe_matches(agency, hits) if hits else None] if n]
     scope = []
     if hits:
@@ -175,7 +158,7 @@ def select_outcomes(store: Any, agency: str | None, topic: str | None, place: An
 
 
 # What track_rows reads of the targets and measures it lists (an answer is 15–20k rows of each at 100k measures)
-_TRACK_TARGET = ("id", "metric", "comparator", "value", "unit", "deadline")
+_TRACK_TARGET = ("id", "metric", "target")
 _TRACK_MEASURE = ("id", "docYear", "jurisdiction", "leads", "partners", "key", "heading", "source")
 
 
@@ -185,7 +168,7 @@ def track_rows(store: Any, topic: Any, place: Any) -> list[dict]:
 
     by_measure: dict[str, list[str]] = {}
     for row in queries.targets(store, None, topic.iri, columns=_TRACK_TARGET):
-        by_measure.setdefault(row["id"], []).append(f"{row['metric']} {describe_target(row)}".strip())
+        by_measure.setdefault(row["id"], []).append(f"{row['metric']} {row['target']}".strip())
     rows: list[dict] = []
     for m in queries.topic_measures(store, topic.iri, place.iri if place else None, columns=_TRACK_MEASURE):
         rows.append({

@@ -23,7 +23,7 @@ def agency_profile(store: Any, hit: Any) -> dict:
     """Everything the graph says about one agency: measures by role, topics, targets of the measures it
     leads, partners it shares measures with, and the outcomes reports credit to it."""
     import queries
-    from kg.cli_obligations import _unique, describe_target
+    from kg.cli_obligations import _unique
     from kg.resolve import all_topics
 
     # Every question below is asked about this one agency (bound in the query, which starts from it), not
@@ -31,8 +31,7 @@ def agency_profile(store: Any, hit: Any) -> dict:
     measures = queries.measures_by_agency(store, hit.iri)
     roles = Counter(r["role"] for r in measures)
     led = {r["id"] for r in measures if r["role"] == "lead"}
-    targets = [dict(r, target=describe_target(r)) for r in _unique(queries.targets(store, lead=hit.iri), "t")
-               if r["id"] in led]
+    targets = [r for r in _unique(queries.targets(store, lead=hit.iri), "t") if r["id"] in led]
     labels = {t.iri: t.label for t in all_topics(store)}
     topic_counts: Counter[str] = Counter()
     for row in queries.topic_agencies(store, None, hit.place, hit.iri):

@@ -934,6 +934,8 @@ class Store:
         self._db: pyoxigraph.Store | None = db
         self._meta: dict[str, Any] | None = None
         self._tables: Tables | None = None
+        # the schema version of tables another version of pingan-kg wrote (None: none seen), see ``tables``
+        self.stale_tables: str | None = None
         self._closed = False
         # Tests (and anyone comparing) may send every question to the SPARQL files instead of the tables.
         self.prefer_sparql = False
@@ -951,13 +953,18 @@ class Store:
 
     @property
     def tables(self) -> Tables | None:
-        """The generation's question tables (kg.tables), or None for a generation of an older layout."""
+        """The generation's question tables (kg.tables), or None for a generation of an older layout, or one
+        whose tables another version of pingan-kg wrote (their schema then in ``stale_tables``): the questions
+        are answered from SPARQL, on the triples every generation holds, until a build writes the tables again."""
         if self._closed:
             raise StoreError(f"the store at {self.path} is closed")
-        if self._tables is None and self.layout >= LAYOUT:
-            from kg.tables import FILE, Tables
+        if self._tables is None and self.stale_tables is None and self.layout >= LAYOUT:
+            from kg.tables import FILE, StaleTables, Tables
 
-            self._tables = Tables(self._gen / FILE)
+            try:
+                self._tables = Tables(self._gen / FILE)
+            except StaleTables as exc:
+                self.stale_tables = exc.schema
         return self._tables
 
     @property
@@ -1192,7 +1199,7 @@ def open_store(path: str | os.PathLike[str] = DEFAULT_STORE) -> Store:
             if (gen_dir / FILE).is_file():
                 store = Store(store_dir, generation)
                 # Opened now: a build that removes the generation later leaves an open file readable.
-                if store.tables is not None:
+                if store.tables is not None or store.stale_tables is not None:
                     return store
             from pyoxigraph import Store as OxStore
 

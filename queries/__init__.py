@@ -253,10 +253,19 @@ def targets(
 
     Each is bound in the query, which then starts from it. The lists in a row (``leads`` names joined by 、,
     ``agencies`` and ``topics`` IRIs joined by spaces) are sorted: their order in the SPARQL answer follows
-    its evaluation, which changes with what is bound."""
-    rows = _ask(store, "targets", agency=_Key(agency) if agency else None, lead=_Key(lead) if lead else None,
-                topic=_Key(topic) if topic else None, due=due, columns=columns)
-    return rows if _from_tables(store) else [_sorted_lists(row) for row in rows]
+    its evaluation, which changes with what is bound. ``target`` is how the target reads in one cell
+    (kg.tables.target_text of comparator, value, unit and deadline: the tables hold it, made from the same values
+    when the store is built)."""
+    params = {"agency": _Key(agency) if agency else None, "lead": _Key(lead) if lead else None,
+              "topic": _Key(topic) if topic else None, "due": due}
+    if _from_tables(store):
+        return _ask(store, "targets", columns=columns, **params)
+    from kg.tables import target_text
+
+    rows = [_sorted_lists(row) for row in _ask(store, "targets", **params)]
+    for row in rows:
+        row["target"] = target_text(row.get("comparator"), row.get("value"), row.get("unit"), row.get("deadline"))
+    return rows if columns is None else [{c: row.get(c) for c in columns} for row in rows]
 
 
 _LISTS = (("leads", "、"), ("agencies", " "), ("topics", " "))

@@ -1,7 +1,8 @@
 -- Which quantitative obligations (targets) do the plans set, for which measure, due when, and who leads it?
 -- The SQL twin of targets.rq over the question tables (kg/tables.py). A measure's leads (names joined by 、),
 -- agencies and topics with their broader topics (keys joined by spaces) are written with it when the store is
--- built, and its leads again with each of its targets.
+-- built, and its leads again with each of its targets, with how the target reads in one cell (target: ">= 100 %,
+-- by 2015", kg.tables.target_text; queries.targets adds it to the SPARQL file's rows).
 -- params (all optional, "-- @if" lines): :agency (agency key: measures it takes part in), :lead (agency key:
 -- measures it leads), :topic (topic key: measures on it or a narrower one), :due (integer: targets due by the
 -- end of that year, a stated deadline).
@@ -13,7 +14,8 @@ SELECT t.mid AS id, t.key, m.heading, t.metric, t.comparator, t.value, t.unit, t
                  || replace(m.agencies, ' ', ' https://w3id.org/pingan-kg/id/agency/') END AS agencies,
        CASE WHEN m.topics = '' THEN ''
             ELSE 'https://w3id.org/pingan-kg/id/topic/'
-                 || replace(m.topics, ' ', ' https://w3id.org/pingan-kg/id/topic/') END AS topics
+                 || replace(m.topics, ' ', ' https://w3id.org/pingan-kg/id/topic/') END AS topics,
+       t.target
 -- Every target has its measure and its document: the joins are LEFT ones only so that SQLite leaves out those
 -- whose columns a caller does not ask for (queries._ask's columns); a target row carries its measure's key,
 -- order and leads and its document's source and place itself (kg/tables.py).

@@ -190,3 +190,28 @@ def test_every_command_has_help(runner: CliRunner) -> None:
         assert command.help, f"kg {name} has no help"
         result = runner.invoke(cli, [name, "--help"])
         assert result.exit_code == 0 and "Usage" in result.output
+
+
+def test_a_store_whose_tables_another_version_wrote_still_answers_and_says_to_rebuild(
+        runner: CliRunner, seed_store: Path, tmp_path: Path) -> None:
+    # a user upgrades pingan-kg and asks before building again: the old tables are not read (their columns
+    # differ), the question is answered from the generation's triples, and a warning says what to do
+    import shutil
+    import sqlite3
+
+    from kg.tables import FILE, SCHEMA_VERSION
+
+    old = tmp_path / "old-store"
+    shutil.copytree(seed_store, old)
+    (generation,) = old.glob(f"gen-*/{FILE}")
+    with sqlite3.connect(generation) as db:
+        db.execute("UPDATE info SET value = ? WHERE key = 'schema'", (str(SCHEMA_VERSION - 1),))
+    db.close()
+    args = ["targets", "--due", "2015", "--format", "json"]
+    fresh = runner.invoke(cli, [*args, "--store", str(seed_store)])
+    stale = runner.invoke(cli, [*args, "--store", str(old)])
+    assert stale.exit_code == 0, stale.output
+    assert json.loads(stale.stdout)["rows"] == json.loads(fresh.stdout)["rows"]
+    assert len(json.loads(stale.stdout)["rows"]) > 5
+    assert f"its tables have schema {SCHEMA_VERSION - 1}, this version reads {SCHEMA_VERSION}" in stale.stderr
+    assert "kg build" in stale.stderr and "warning" not in fresh.stderr

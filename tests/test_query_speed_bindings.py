@@ -15,6 +15,7 @@ import pytest
 import queries
 from kg.resolve import all_agencies
 from kg.store import IRI, LOOKUP_MARK, _lookups, open_store
+from kg.tables import target_text
 from queries import _sorted_lists
 
 # The formulations these queries had before they were restructured for speed (same question, same columns);
@@ -163,9 +164,11 @@ def test_targets_bound_to_an_agency_a_lead_or_a_year_are_the_filtered_whole(stor
     whole = queries.targets(store)
     raw = store.select(queries.sparql("targets"))
     assert whole and len(whole) == len(raw) and [r["t"] for r in whole] == [r["t"] for r in raw]
-    for row, plain in zip(whole, raw, strict=True):  # the same row, its lists sorted
-        assert {k: v for k, v in row.items() if k not in ("leads", "agencies", "topics")} == {
+    for row, plain in zip(whole, raw, strict=True):  # the same row, its lists sorted, with how the target reads
+        assert {k: v for k, v in row.items() if k not in ("leads", "agencies", "topics", "target")} == {
             k: v for k, v in plain.items() if k not in ("leads", "agencies", "topics")}
+        assert row["target"] == target_text(plain.get("comparator"), plain.get("value"), plain.get("unit"),
+                                            plain.get("deadline"))
         assert sorted(row["leads"].split("、")) == row["leads"].split("、") == sorted(plain["leads"].split("、"))
         for column in ("agencies", "topics"):
             assert row[column].split() == sorted(plain[column].split())

@@ -17,7 +17,7 @@ from kg_fixtures import hohhot_plan, liaocheng_plan
 from seedpaths import ROOT, SEEDS
 
 import loaders
-from kg.tables import AGENCY_NS, PLACE_NS, TOPIC_NS, document_rows
+from kg.tables import AGENCY_NS, PLACE_NS, TOPIC_NS, document_rows, target_text
 from kg.triples import document_ntriples
 from loaders.model import Assignment, Document, Measure, Outcome, Target
 from ontology.ns import DCT, OA, PA, RDF, ROLE_IRIS, SKOS
@@ -129,11 +129,12 @@ def check_rows_state_the_triples(doc: Document) -> None:
     assert {f"{iris[r[0]]}/t{r[1]}" for r in rows["targets"]} == g.typed(PA + "Target")
     measure_rows = {r[0]: r for r in rows["measures"]}
     for (mid, n, metric, comparator, value, unit, deadline, year, quote, line, iri, doc_id, source, place_key,
-         order, key, leads) in rows["targets"]:
+         order, key, leads, target) in rows["targets"]:
         node = f"{iris[mid]}/t{n}"
-        # what a target is listed with, copied from its measure and its document
+        # what a target is listed with, copied from its measure and its document, and how it reads in a cell
         assert (iri, doc_id, source, place_key) == (node, d[0], d[2], d[9])
         assert (order, key, leads) == (measure_rows[mid][3], measure_rows[mid][4], measure_rows[mid][8])
+        assert target == target_text(comparator, value, unit, deadline)
         says(g, node, {PA + "metric": metric, PA + "comparator": comparator, PA + "value": value, PA + "unit": unit,
                        PA + "deadline": deadline, PA + "deadlineYear": year})
         cites(g, node, quote, line)
@@ -213,6 +214,17 @@ def test_arbitrary_records_rows_state_their_triples(doc: Document) -> None:
     for n, m in enumerate(doc.measures, start=1):
         m.id = f"{doc.id}-{n:03d}"
     check_rows_state_the_triples(doc)
+
+
+@pytest.mark.parametrize(("parts", "text"), [
+    ((">=", 100.0, "%", "2015年"), ">= 100 %, by 2015年"),
+    (("<", 5.1, "%", None), "< 5.1 %"),
+    ((None, 3.0, "个", "2020年底"), "3 个, by 2020年底"),
+    ((None, None, None, "2018年"), "by 2018年"),
+    ((None, None, None, None), ""),
+])
+def test_a_target_reads_in_one_cell_as_comparator_value_unit_and_deadline(parts: tuple, text: str) -> None:
+    assert target_text(*parts) == text
 
 
 @pytest.mark.parametrize("value", [85, 0.5, 1 / 3, 1e-9, 123456789.123456789])
