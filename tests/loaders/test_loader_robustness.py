@@ -39,7 +39,8 @@ def test_arbitrary_text_never_raises(text: str) -> None:
     ids=["dun", "label-of-dun", "brackets", "newlines", "restarts"],
 )
 def test_pathological_input_parses_in_linear_time(text: str) -> None:
-    # A guard against catastrophic backtracking, not a benchmark: these take well under a second.
+    # A guard against catastrophic backtracking, not a benchmark: a quadratic parse of these takes hours; they
+    # take 0.1-6 s (the machine's speed varies twofold between days), so the bound is far from both.
     start = time.perf_counter()
     parse_document(text)
-    assert time.perf_counter() - start < 10
+    assert time.perf_counter() - start < 60

@@ -239,10 +239,13 @@ def test_arbitrary_text_never_raises(text: str) -> None:
 
 
 @pytest.mark.parametrize("text", ["、" * 1_000_000, "1" * 1_000_000, "，" * 1_000_000, "一" * 1_000_000])
-def test_a_megabyte_line_stays_fast(text: str) -> None:
+def test_a_megabyte_line_is_read_in_linear_time(text: str) -> None:
+    # A guard against catastrophic backtracking, not a benchmark: a scan that is quadratic in the line takes
+    # hours on a megabyte, these take 0.1-3 s (the machine's speed varies twofold between days), so the bound
+    # is far from both.
     started = time.perf_counter()
     find_targets(text)
-    assert time.perf_counter() - started < 2.0
+    assert time.perf_counter() - started < 30
 
 
 if __name__ == "__main__":
