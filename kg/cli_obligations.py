@@ -61,13 +61,11 @@ def select_targets(store: Any, agency: str | None, topic: str | None, place: Any
     several = hits is not None and len(hits) > 1
     asked = None if columns is None else tuple(dict.fromkeys(
         [*columns, *_TARGET_NEEDS] + (["t"] if several else [])))
-    rows: list[dict] = []
-    for hit in hits or [None]:
-        # the agency, the topic and the year are bound in the query (it starts from them); the place is filtered here
-        rows.extend(queries.targets(store, hit.iri if hit else None, topic_hit.iri if topic_hit else None, due,
-                                    columns=asked))
-    if several:
-        rows = _unique(rows, "t")  # two of the agencies may take part in one measure
+    # the agency, the topic and the year are bound in the query (it starts from them); the place is filtered here
+    answers = [queries.targets(store, hit.iri if hit else None, topic_hit.iri if topic_hit else None, due,
+                               columns=asked) for hit in hits or [None]]
+    # one answer is printed as it comes (a kg.tables.Answer, column by column); several are merged
+    rows: Sequence[dict] = answers[0] if not several else _unique([r for a in answers for r in a], "t")
     if place is not None:
         rows = [r for r in rows if r.get("jurisdiction") == place.name]
     notes = [n for n in [describe_matches(agency, hits) if hits else None] if n]

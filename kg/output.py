@@ -137,8 +137,10 @@ def _widths(texts: list[str]) -> list[int]:
 
 def format_table(rows: Sequence[dict], columns: Sequence[str], full: Sequence[str] = ()) -> str:
     """An aligned table; cells longer than MAX_CELL columns are shortened, except in ``full`` columns."""
-    # column by column, then zip the padded columns into lines
-    built = [_column(c, list(map(dict.get, rows, repeat(c))), c in full) for c in columns]
+    # column by column, then zip the padded columns into lines; rows that can give a whole column (a
+    # kg.tables.Answer: tuples from SQLite) give it without a dict per row
+    column = getattr(rows, "column", None)
+    built = [_column(c, column(c) if column else list(map(dict.get, rows, repeat(c))), c in full) for c in columns]
     widths = [w for _, w in built]
 
     def line(values: Sequence[str]) -> str:

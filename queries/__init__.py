@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from kg.store import Store
 
 __all__ = [
@@ -131,13 +133,14 @@ class _Key(str):
 
 
 def _ask(store: Store, name: str, sparql_name: str | None = None, columns: tuple[str, ...] | None = None,
-         **params: Any) -> list[dict]:
+         **params: Any) -> Sequence[dict]:
     """The rows of question ``name`` with the given parameters (None ones are left unbound).
 
     From the store's tables (``queries/<name>.sql``) when it has them, else from SPARQL
     (``queries/<sparql_name or name>.rq``); the two give the same rows (tests/test_sql_twins.py). ``columns``
     keeps only those columns of each row, in the same order: a big answer then costs only what the caller shows
-    (most of its time is spent turning SQLite's values into Python ones)."""
+    (most of its time is spent turning SQLite's values into Python ones), and from the tables it comes as a
+    kg.tables.Answer, a sequence of rows that are made dicts only when read one by one."""
     bound = {k: v for k, v in params.items() if v is not None}
     if not _from_tables(store):
         from kg.store import IRI
@@ -150,6 +153,10 @@ def _ask(store: Store, name: str, sparql_name: str | None = None, columns: tuple
     values = {k: key_of(v) if isinstance(v, _Key) else v for k, v in bound.items()}
     tables = store.tables
     assert tables is not None  # _from_tables said so
+    if columns is not None and "collective" not in columns:
+        # a caller that names its columns reads them (kg targets, kg track: tens of thousands of rows at 100k
+        # measures): the rows stay tuples until it asks for one (kg.tables.Answer)
+        return tables.answer(_sql_with(name, frozenset(values), columns), values)
     rows = tables.rows(_sql_with(name, frozenset(values), columns), values)
     if rows and "collective" in rows[0]:  # SQLite has no booleans: EXISTS gives 0 or 1
         for row in rows:
@@ -245,7 +252,7 @@ def targets(
     due: int | None = None,
     lead: str | None = None,
     columns: tuple[str, ...] | None = None,
-) -> list[dict]:
+) -> Sequence[dict]:
     """Targets (quantitative obligations) with their measure and lead agencies, one row each; ``agency``
     keeps the measures that agency takes part in, ``lead`` those it leads, ``topic`` those on that topic or a
     narrower one (IRIs), ``due`` the targets due by the end of that year (a stated deadline); ``columns`` keeps
@@ -293,7 +300,7 @@ def topic_index(store: Store) -> list[dict]:
 
 
 def topic_measures(store: Store, topic: str | None = None, place: str | None = None,
-                   columns: tuple[str, ...] | None = None) -> list[dict]:
+                   columns: tuple[str, ...] | None = None) -> Sequence[dict]:
     """Measures about a topic (or a narrower one) with their leads and partners; filters are IRIs; ``columns``
     keeps only those columns (see _ask). The names in ``leads`` and ``partners`` (joined by 、) are sorted: their
     order in the SPARQL answer follows its evaluation."""

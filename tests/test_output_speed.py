@@ -17,6 +17,7 @@ from wcwidth import wcswidth
 
 from kg import output
 from kg.output import MAX_CELL, format_table
+from kg.tables import Answer
 
 
 def reference_display_width(text: str) -> int:
@@ -123,6 +124,19 @@ def tables(draw: st.DrawFn) -> tuple[list[dict], list[str], list[str]]:
 def test_format_table_is_byte_identical_to_the_reference(table: tuple[list[dict], list[str], list[str]]) -> None:
     rows, columns, full = table
     assert format_table(rows, columns, full) == reference_format_table(rows, columns, full)
+
+
+@settings(max_examples=200, deadline=None)
+@given(tables())
+def test_an_answer_of_tuples_prints_as_its_rows_do(table: tuple[list[dict], list[str], list[str]]) -> None:
+    # kg targets and kg track print the tuples SQLite gives (kg.tables.Answer), column by column
+    rows, columns, full = table
+    names = tuple(dict.fromkeys(name for row in rows for name in row))
+    answer = Answer(names, [tuple(row.get(name) for name in names) for row in rows])
+    as_dicts = [{name: row.get(name) for name in names} for row in rows]
+    assert len(answer) == len(rows) and list(answer) == as_dicts and answer == as_dicts
+    assert answer[1:] == as_dicts[1:] and [answer[i] for i in range(len(rows))] == as_dicts
+    assert format_table(answer, columns, full) == reference_format_table(as_dicts, columns, full)
 
 
 @settings(max_examples=400, deadline=None)
