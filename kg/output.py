@@ -20,10 +20,13 @@ MAX_CELL = 48  # display columns a table cell may take before it is shortened wi
 
 def wcswidth(text: str) -> int:
     """wcwidth.wcswidth, except for plain text (see _PLAIN), whose width is its length plus one column for each
-    wide character: most cells of a Chinese plan. wcwidth is imported only for the others (its import is
-    ≈ 20 ms of a command that prints a few lines)."""
+    wide character, and plain text with narrow punctuation and symbols among it (_NARROW: “” — … ① ≥ ℃):
+    nearly every cell of a Chinese plan. wcwidth is imported only for the others (its import is 20-80 ms of a
+    command that prints a few lines, and the … that ends every shortened cell used to bring it in)."""
     if _PLAIN.fullmatch(text):
         return (len(text) + len(text.encode("utf-8"))) // 2  # a wide character is 3 bytes in UTF-8, 1 column more
+    if _PLAIN_OR_NARROW.fullmatch(text):
+        return wcswidth(text.translate(_NARROW_AS_ASCII))
     from wcwidth import wcswidth as measure
 
     return measure(text)
@@ -56,6 +59,17 @@ _CHAR_WIDTH = _CharWidths()
 # width of its neighbour): most of a Chinese plan. Its width follows from its length and UTF-8 size, which
 # finds where to shorten it without looking at each character. tests/test_output_speed.py checks the ranges.
 _PLAIN = re.compile(r"[\x20-\x7e\u3001-\u3029\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff60\uffe0-\uffe6]*")
+
+# Characters one column wide besides ASCII, none of them combining or zero-width, none changing the width of a
+# neighbour: Latin-1 signs (· ×), general punctuation (“ ” ‘ ’ — … ‰), letterlike symbols and number forms
+# (℃ Ⅰ), arrows, mathematical operators (≥ ≤ √), enclosed numbers (①), box drawing and geometric shapes (● ■ ★).
+# Chinese plans quote with “” and … ends every shortened cell. Measured as ASCII letters; the test that checks
+# _PLAIN checks these against the installed wcwidth too.
+_NARROW_RANGES = ((0xA1, 0xAC), (0xAE, 0xFF), (0x2010, 0x2027), (0x2030, 0x205E), (0x2100, 0x2319),
+                  (0x2460, 0x25FC), (0x25FF, 0x2613))
+_NARROW_AS_ASCII = {code: "a" for low, high in _NARROW_RANGES for code in range(low, high + 1)}
+_PLAIN_OR_NARROW = re.compile(_PLAIN.pattern[:-2] + "".join(
+    f"\\u{low:04x}-\\u{high:04x}" for low, high in _NARROW_RANGES) + "]*")
 
 
 def _cell(value: Any) -> str:
@@ -128,6 +142,9 @@ def _widths(texts: list[str]) -> list[int]:
     joined = "".join(texts)
     if joined.isascii() and joined.isprintable():
         return list(map(len, texts))
+    if not _PLAIN.fullmatch(joined) and _PLAIN_OR_NARROW.fullmatch(joined):
+        texts = list(map(str.translate, texts, repeat(_NARROW_AS_ASCII)))  # as wcswidth does, each at once
+        joined = "".join(texts)
     if _PLAIN.fullmatch(joined):
         # as wcswidth does for one plain text: length plus one column per three-byte (wide) character
         return [(n + b) // 2 for n, b in zip(map(len, texts), map(len, map(str.encode, texts)), strict=True)]

@@ -87,6 +87,9 @@ texts = st.one_of(
     # long cells, shortened in non-full columns: CJK with whitespace, CJK mixed with ASCII and fullwidth forms
     st.text(alphabet=st.sampled_from("一二三四五六七八九十 \t"), min_size=20, max_size=200),
     st.text(alphabet=st.sampled_from("二（），。、％ＡabZ19 -…·"), min_size=20, max_size=90),
+    # plan text quoting with “”, with the one-column symbols plans use (output._NARROW_RANGES) and their edges
+    st.text(alphabet=st.sampled_from("加强“两抢一盗”‘’—…①≥≤℃Ⅱ×·●★→√\xa1\xac\xae\xff\u2010\u2027\u205e"
+                                     "\u2319\u25fc\u25ff\u2613\u2028\u25fd\u231a a1"), min_size=1, max_size=90),
     st.sampled_from(["146b0fb79611-003", "二（三）", "呼和浩特市", "2020年", "%", ">=", "", " ", "  a  b  "]),
 )
 values = st.one_of(
@@ -149,7 +152,9 @@ def test_cell_and_shorten_match_the_reference(value: Any, limit: int) -> None:
 
 
 def test_plain_characters_are_one_column_ascii_or_two_column_three_bytes() -> None:
-    # what output._cut assumes of text that output._PLAIN matches, checked against the installed wcwidth
+    # what output._cut assumes of text that output._PLAIN matches, and output.wcswidth of the narrow characters
+    # it measures as ASCII (output._NARROW_RANGES), checked against the installed wcwidth
+    narrow = set(output._NARROW_AS_ASCII)
     for code in range(sys.maxunicode + 1):
         ch = chr(code)
         if output._PLAIN.fullmatch(ch):
@@ -158,6 +163,22 @@ def test_plain_characters_are_one_column_ascii_or_two_column_three_bytes() -> No
             else:
                 assert reference_display_width(ch) == 2 and len(ch.encode()) == 3, hex(code)
             assert reference_display_width(ch * 3) == 3 * reference_display_width(ch), hex(code)
+        assert bool(output._PLAIN_OR_NARROW.fullmatch(ch)) == (code in narrow or bool(output._PLAIN.fullmatch(ch)))
+        if code in narrow:
+            assert reference_display_width(ch) == 1 and not output._PLAIN.fullmatch(ch), hex(code)
+            assert reference_display_width(ch + "二a" + ch) == 5, hex(code)
+
+
+def test_a_table_of_plan_text_is_measured_without_importing_wcwidth() -> None:
+    # its import is 20-80 ms of a question that prints a few lines; plan text with “” and shortened cells
+    # ending in … no longer needs it
+    import subprocess
+
+    code = ("import sys; from kg.output import format_table; "
+            "format_table([{'heading': '守好首都“护城河”' * 9, 'key': '二（二）', 'n': 3, 'x': '① ≥ 5 ℃ · ×'}], "
+            "['heading', 'key', 'n', 'x']); print('wcwidth' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
 
 
 def test_no_columns_and_no_rows() -> None:
