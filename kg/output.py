@@ -25,8 +25,9 @@ def wcswidth(text: str) -> int:
     command that prints a few lines, and the … that ends every shortened cell used to bring it in)."""
     if _PLAIN.fullmatch(text):
         return (len(text) + len(text.encode("utf-8"))) // 2  # a wide character is 3 bytes in UTF-8, 1 column more
-    if _PLAIN_OR_NARROW.fullmatch(text):
-        return wcswidth(text.translate(_NARROW_AS_ASCII))
+    narrowed = text.translate(_NARROW_AS_ASCII)
+    if _PLAIN.fullmatch(narrowed):
+        return (len(narrowed) + len(narrowed.encode("utf-8"))) // 2
     from wcwidth import wcswidth as measure
 
     return measure(text)
@@ -68,8 +69,6 @@ _PLAIN = re.compile(r"[\x20-\x7e\u3001-\u3029\u3400-\u4dbf\u4e00-\u9fff\uff01-\u
 _NARROW_RANGES = ((0xA1, 0xAC), (0xAE, 0xFF), (0x2010, 0x2027), (0x2030, 0x205E), (0x2100, 0x2319),
                   (0x2460, 0x25FC), (0x25FF, 0x2613))
 _NARROW_AS_ASCII = {code: "a" for low, high in _NARROW_RANGES for code in range(low, high + 1)}
-_PLAIN_OR_NARROW = re.compile(_PLAIN.pattern[:-2] + "".join(
-    f"\\u{low:04x}-\\u{high:04x}" for low, high in _NARROW_RANGES) + "]*")
 
 
 def _cell(value: Any) -> str:
@@ -142,7 +141,7 @@ def _widths(texts: list[str]) -> list[int]:
     joined = "".join(texts)
     if joined.isascii() and joined.isprintable():
         return list(map(len, texts))
-    if not _PLAIN.fullmatch(joined) and _PLAIN_OR_NARROW.fullmatch(joined):
+    if not _PLAIN.fullmatch(joined) and _PLAIN.fullmatch(joined.translate(_NARROW_AS_ASCII)):
         texts = list(map(str.translate, texts, repeat(_NARROW_AS_ASCII)))  # as wcswidth does, each at once
         joined = "".join(texts)
     if _PLAIN.fullmatch(joined):
