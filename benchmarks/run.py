@@ -378,6 +378,25 @@ def machine(load: tuple[float, float, float]) -> str:
             f" · Python {sys.version.split()[0]}, {', '.join(versions)}" + (f" · git {head}" if head else ""))
 
 
+def yardstick() -> str:
+    """How fast this machine is right now, in two figures that do not depend on pingan-kg: a bare Python start
+    (the floor of every cold question) and a pure-Python loop (what the loaders and the printer are made of).
+    The development machine's speed moves twofold between days; runs compare through these."""
+    starts, loops = [], []
+    for _ in range(9):
+        began = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "pass"], check=True, env=_env())
+        starts.append(time.perf_counter() - began)
+    for _ in range(3):
+        began = time.perf_counter()
+        total = 0
+        for i in range(5_000_000):
+            total += i
+        loops.append(time.perf_counter() - began)
+    return (f"yardstick: `python -c pass` {statistics.median(starts) * 1000:.0f} ms, "
+            f"a 5M-step Python loop {statistics.median(loops):.2f} s")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="2000,20000,100000", help="measures per corpus, comma-separated")
@@ -403,7 +422,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s) for s in args.sizes.split(",") if s]
     command = shlex.join(["python", os.path.relpath(__file__) if argv is None else "benchmarks/run.py",
                           *(sys.argv[1:] if argv is None else argv)])
-    about = machine(os.getloadavg())
+    about = f"{machine(os.getloadavg())} · {yardstick()}"
     print(f"pingan-kg benchmark · {about} · command: `{command}`", flush=True)
     rows = []
     for size in sizes:

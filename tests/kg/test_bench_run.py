@@ -38,6 +38,7 @@ def test_the_runner_prints_a_row_per_question_and_writes_markdown(tmp_path: Path
     written = md.read_text(encoding="utf-8")
     assert written.splitlines()[0].startswith("Measured ") and "cores" in written.splitlines()[0]
     assert "GB RAM" in written and "load average before the run" in written
+    assert "yardstick: `python -c pass` " in written and "a 5M-step Python loop " in written
     assert "command: `python benchmarks/run.py --sizes 200 --runs 1" in written
     for text in (done.stdout, written):
         build = _table(text, "### Build")
