@@ -102,7 +102,8 @@ def bench_size(size: int, work: Path, opts: argparse.Namespace) -> dict:
         write_corpus(corpus, size)
         (corpus / ".complete").write_text("ok")
     files = sorted(corpus.glob("*.txt"))
-    row: dict = {"size": size, "files": len(files), "mb": sum(p.stat().st_size for p in files) / 1e6}
+    row: dict = {"size": size, "files": len(files), "mb": sum(p.stat().st_size for p in files) / 1e6,
+                 "yardstick": yardstick()}  # the machine's speed drifts within a run too
     for jobs, sparql in BUILDS:
         name = f"store-{size}-j{jobs}" + ("s" if sparql else "")
         store = work / name
@@ -348,7 +349,7 @@ def render(rows: list[dict], opts: argparse.Namespace) -> list[str]:
         add(text)
     add("")
     for r in rows:
-        add(f"* {r['size']:,}: {r['summary']}")
+        add(f"* {r['size']:,}: {r['summary']}; before its builds, {r['yardstick']}")
     return out
 
 

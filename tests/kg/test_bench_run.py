@@ -39,6 +39,7 @@ def test_the_runner_prints_a_row_per_question_and_writes_markdown(tmp_path: Path
     assert written.splitlines()[0].startswith("Measured ") and "cores" in written.splitlines()[0]
     assert "GB RAM" in written and "load average before the run" in written
     assert "yardstick: `python -c pass` " in written and "a 5M-step Python loop " in written
+    assert "* 200: built " in written and "; before its builds, yardstick: `python -c pass` " in written
     assert "command: `python benchmarks/run.py --sizes 200 --runs 1" in written
     for text in (done.stdout, written):
         build = _table(text, "### Build")
