@@ -20,7 +20,7 @@ MAX_CELL = 48  # display columns a table cell may take before it is shortened wi
 
 def wcswidth(text: str) -> int:
     """wcwidth.wcswidth, except for plain text (see _PLAIN), whose width is its length plus one column for each
-    wide character, and plain text with narrow punctuation and symbols among it (_NARROW: “” — … ① ≥ ℃):
+    wide character, and plain text with narrow punctuation and symbols among it (_NARROW_RANGES: “” — … ① ≥ ℃):
     nearly every cell of a Chinese plan. wcwidth is imported only for the others (its import is 20-80 ms of a
     command that prints a few lines, and the … that ends every shortened cell used to bring it in)."""
     if _PLAIN.fullmatch(text):
