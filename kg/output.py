@@ -23,14 +23,14 @@ def wcswidth(text: str) -> int:
     wide character, and plain text with narrow punctuation and symbols among it (_NARROW_RANGES: “” — … ① ≥ ℃):
     nearly every cell of a Chinese plan. wcwidth is imported only for the others (its import is 20-80 ms of a
     command that prints a few lines, and the … that ends every shortened cell used to bring it in)."""
-    if _PLAIN.fullmatch(text):
-        return (len(text) + len(text.encode("utf-8"))) // 2  # a wide character is 3 bytes in UTF-8, 1 column more
-    narrowed = text.translate(_NARROW_AS_ASCII)
-    if _PLAIN.fullmatch(narrowed):
-        return (len(narrowed) + len(narrowed.encode("utf-8"))) // 2
-    from wcwidth import wcswidth as measure
+    if not _PLAIN.fullmatch(text):
+        narrowed = text.translate(_NARROW_AS_ASCII)
+        if not _PLAIN.fullmatch(narrowed):
+            from wcwidth import wcswidth as measure
 
-    return measure(text)
+            return measure(text)
+        text = narrowed
+    return (len(text) + len(text.encode("utf-8"))) // 2  # a wide character is 3 bytes in UTF-8, 1 column more
 
 
 def _wcwidth_module() -> Any:
@@ -141,10 +141,11 @@ def _widths(texts: list[str]) -> list[int]:
     joined = "".join(texts)
     if joined.isascii() and joined.isprintable():
         return list(map(len, texts))
-    if not _PLAIN.fullmatch(joined) and _PLAIN.fullmatch(joined.translate(_NARROW_AS_ASCII)):
+    plain = _PLAIN.fullmatch(joined) is not None
+    if not plain and _PLAIN.fullmatch(joined.translate(_NARROW_AS_ASCII)):
         texts = list(map(str.translate, texts, repeat(_NARROW_AS_ASCII)))  # as wcswidth does, each at once
-        joined = "".join(texts)
-    if _PLAIN.fullmatch(joined):
+        plain = True
+    if plain:
         # as wcswidth does for one plain text: length plus one column per three-byte (wide) character
         return [(n + b) // 2 for n, b in zip(map(len, texts), map(len, map(str.encode, texts)), strict=True)]
     # wcwidth measures faster per string than the plain-text rule once imported: worth importing for many

@@ -31,6 +31,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from functools import cache, lru_cache
+from itertools import repeat
 from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -566,7 +567,7 @@ class Answer(Sequence):
         return dict(zip(self.names, self.tuples[index], strict=True))
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
-        return map(dict, map(zip, [self.names] * len(self.tuples), self.tuples))
+        return map(dict, map(zip, repeat(self.names), self.tuples))
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Sequence) and not isinstance(other, str) and list(self) == list(other)
