@@ -172,7 +172,7 @@ def test_asking_for_some_columns_gives_those_columns_of_the_same_rows_in_the_sam
     from kg.cli_obligations import _TARGET_NEEDS, _TRACK_MEASURE, _TRACK_TARGET, TARGET_COLUMNS
 
     tables, sparql = _both(corpus_store)
-    shown = tuple(dict.fromkeys([c for c in TARGET_COLUMNS["table"] if c != "target"] + [*_TARGET_NEEDS]))
+    shown = tuple(dict.fromkeys([*TARGET_COLUMNS["table"], *_TARGET_NEEDS]))  # what select_targets asks for
     with tables, sparql:
         topic = next(r["topic"] for r in queries.topic_index(tables) if queries.topic_measures(tables, r["topic"]))
         agency = sorted({r["agency"] for r in queries.agency_index(tables)})[0]
