@@ -286,14 +286,14 @@ def _top_pairs(store: Any, top: int, with_collective: bool, place: Any) -> tuple
     import queries
     from kg.resolve import all_agencies
 
-    rows = queries.overlap_top(store)
-    if not with_collective:
-        rows = [r for r in rows if not r.get("collective")]
-    if place is not None:
+    if place is None:
+        shown, total = queries.top_pairs(store, top, with_collective)
+    else:
         in_place = {a.iri for a in all_agencies(store) if a.place == place.iri}
-        rows = [r for r in rows if r["agencyA"] in in_place and r["agencyB"] in in_place]
-    shown = rows[:top]
-    note = f"top {len(shown)} of {len(rows)} agency pairs that share a measure"
+        rows = [r for r in queries.overlap_top(store) if (with_collective or not r["collective"])
+                and r["agencyA"] in in_place and r["agencyB"] in in_place]
+        shown, total = rows[:top], len(rows)
+    note = f"top {len(shown)} of {total} agency pairs that share a measure"
     if not with_collective:
         note += " (collective lower levels left out; --with-collective keeps them)"
     return shown, [note]

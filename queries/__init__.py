@@ -52,6 +52,7 @@ __all__ = [
     "overlap_top",
     "sparql",
     "sql",
+    "top_pairs",
 ]
 
 ROLE_ORDER = {"lead": 0, "co": 1, "guide": 2, "implement": 3}
@@ -204,6 +205,30 @@ def overlap_top(store: Store, agency: str | None = None) -> list[dict]:
         return _ask(store, "overlap_top")
     # partners.rq in SPARQL; overlap_top.sql with :agency bound over the tables
     return sorted(_ask(store, "overlap_top", "partners", agency=_Key(agency)), key=_pair_order)
+
+
+def top_pairs(store: Store, top: int, with_collective: bool = False) -> tuple[list[dict], int]:
+    """The first ``top`` rows of overlap_top (without the pairs a collective lower level is in, unless
+    ``with_collective``), and how many such rows there are in all.
+
+    From the tables, SQLite counts the rows and hands over only the first ``top``: at 100k measures there are
+    10k pairs, and making each a Python row was half of `kg overlap --top 10`."""
+    if not _from_tables(store):
+        rows = [r for r in overlap_top(store) if with_collective or not r["collective"]]
+        return rows[:top], len(rows)
+    tables = store.tables
+    assert tables is not None  # _from_tables said so
+    # overlap_top.sql without its ORDER BY (SQLite would sort every pair before counting them), which is
+    # written again below over the result columns (agencyA and agencyB are the keys behind one prefix)
+    text, order, _ = _sql_with("overlap_top", frozenset()).rpartition("\nORDER BY ")
+    assert order, "overlap_top.sql ends with its ORDER BY"
+    pairs = f"SELECT * FROM (\n{text}\n)" + ("" if with_collective else " WHERE NOT collective")
+    (total,) = tables.db.execute(f"SELECT COUNT(*) FROM ({pairs})").fetchone()
+    rows = tables.rows(pairs + " ORDER BY shared DESC, jaccard DESC, nameA, nameB, agencyA, agencyB, jurisdiction"
+                               " LIMIT :top", {"top": top})
+    for row in rows:
+        row["collective"] = bool(row["collective"])
+    return rows, total
 
 
 def _pair_order(row: dict) -> tuple:

@@ -189,3 +189,18 @@ def test_asking_for_some_columns_gives_those_columns_of_the_same_rows_in_the_sam
                 some = ask(store, columns)
                 assert [list(r) for r in some] == [list(columns)] * len(whole)
                 assert _normal_rows(some) == _normal_rows([{c: r[c] for c in columns} for r in whole])
+
+
+def test_the_top_pairs_are_the_first_rows_of_all_pairs_and_the_count_is_all_of_them(corpus_store: Path) -> None:
+    # kg overlap --top N: from the tables SQLite counts the pairs and gives only the first N (queries.top_pairs)
+    tables, sparql = _both(corpus_store)
+    with tables, sparql:
+        every = queries.overlap_top(tables)
+        plain = [r for r in every if not r["collective"]]
+        assert 10 < len(plain) < len(every)  # the generated plans have collective lower levels among the pairs
+        for with_collective, expected in ((False, plain), (True, every)):
+            for top in (1, 5, len(expected), len(expected) + 3):
+                for store in (tables, sparql):
+                    rows, total = queries.top_pairs(store, top, with_collective)
+                    assert total == len(expected)
+                    assert _normal_rows(rows) == _normal_rows(expected[:top])
