@@ -45,9 +45,11 @@ def open_store_or_fail(store_path: str) -> Any:
     if store.stale_tables is not None:
         from kg.tables import SCHEMA_VERSION
 
+        # the SPARQL index is made at the first question when the build did not make it: as long as a build
+        first = "" if store.has_sparql_index else " (indexing them first, once: about as long as a build)"
         click.echo(f"warning: {store_path} was built by another version of pingan-kg (its tables have schema "
-                   f"{store.stale_tables}, this version reads {SCHEMA_VERSION}): answering from its triples, slowly; "
-                   "`kg build` on the same documents writes the tables again", err=True)
+                   f"{store.stale_tables}, this version reads {SCHEMA_VERSION}): answering from its triples{first}, "
+                   "slowly; `kg build` on the same documents writes the tables again", err=True)
     return store
 
 
