@@ -34,6 +34,7 @@ __all__ = [
     "clean_name",
     "clear_alias_files",
     "expand_bare_body",
+    "expand_distributed_each",
     "is_collective",
     "jurisdiction_level",
     "load_aliases",
@@ -131,6 +132,24 @@ def expand_bare_body(previous: str, item: str) -> str | None:
         if previous.endswith(body) and len(previous) > len(body):
             return previous[: -len(body)] + item
     return None
+
+
+# Nothing but administrative levels: 县(市), 县, 乡镇, 县(市、区) (what collectives.tsv allows after 各)
+_LEVELS_ONLY = re.compile(r"(?:[省市州盟地县区旗乡镇村]|自治区|自治州|自治县|街道|办事处|社区|[()、])+")
+
+
+def expand_distributed_each(previous: str, item: str) -> str | None:
+    """各区、县(市): the 各 of a collective before it carries over to a bare run of levels, 县(市) → 各县(市)
+    (each district and each county), as 各县(市区)党委、政府 lends 各县(市区) to 政府.
+
+    Returns the expanded name, or None when ``item`` is not only levels or ``previous`` is not a 各… collective.
+    """
+    if not previous.startswith("各") or item.startswith("各") or not is_collective(previous):
+        return None
+    if not _LEVELS_ONLY.fullmatch(fold_punctuation(item)):
+        return None
+    expanded = "各" + item
+    return expanded if is_collective(expanded) else None
 
 
 def jurisdiction_level(jurisdiction: str) -> str | None:

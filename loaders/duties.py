@@ -24,7 +24,14 @@ from dataclasses import dataclass
 from functools import cache
 
 from loaders import lexicon
-from loaders.agencies import clean_name, expand_bare_body, is_collective, looks_like_agency, split_agencies
+from loaders.agencies import (
+    clean_name,
+    expand_bare_body,
+    expand_distributed_each,
+    is_collective,
+    looks_like_agency,
+    split_agencies,
+)
 from loaders.text import Joined
 
 # Labels are short; bounding the scan keeps a pathological input (a label word followed by a
@@ -242,7 +249,7 @@ def _names(text: str) -> list[tuple[str, str | None, str | None]]:
             if verb_role:
                 raw, role = m.group(1), verb_role
         note = None
-        expanded = expand_bare_body(previous, raw)
+        expanded = expand_bare_body(previous, raw) or expand_distributed_each(previous, raw)
         if expanded:
             note = f'{expanded}: expanded from "{previous}、{raw}"'
             raw = expanded

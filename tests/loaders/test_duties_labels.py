@@ -64,6 +64,22 @@ def test_collective_prefix_distributes_over_party_committee_and_government() -> 
     ]
 
 
+def test_the_each_of_a_collective_distributes_over_the_levels_listed_after_it() -> None:
+    # 各区、县(市): each district and each county (city), as Shenyang's plans write their lower levels; the
+    # county level is not one body named 县(市) sharing the measures as a co-responsible agency
+    found = assignments("每天巡逻。（责任单位：市公安局，各区、县(市)）")
+    assert [(a.as_written, a.agency, a.role) for a in found] == [
+        ("市公安局", "聊城市公安局", "lead"),
+        ("各区", "聊城市各区", "implement"),
+        ("各县(市)", "聊城市各县(市)", "implement"),
+    ]
+    assert roles("每天巡逻。（责任单位：市公安局、各市、县（区））")[1:] == [
+        ("各市", "implement", "first-listed"), ("各县（区）", "implement", "first-listed")]
+    # only a bare run of levels takes the 各: a body after a collective stays itself
+    assert roles("每天巡逻。（责任单位：各区、市公安局）") == [
+        ("各区", "implement", "first-listed"), ("市公安局", "lead", "first-listed")]
+
+
 def test_a_label_word_without_colon_is_running_text() -> None:
     assert assignments("必须落实管控责任单位、落实管控责任人。") == []
     # running text still names actors, but as inline ones (tests/loaders/test_inline_actors.py)
