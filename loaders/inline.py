@@ -432,6 +432,13 @@ def _occurrences(text: str, words: tuple[str, ...], vetoes: tuple[str, ...] = ()
 def _clause_actors(text: str, previous_clause: str) -> list[tuple[_Name, str]]:
     """Names in one clause (folded text) with their roles."""
     lex = _lexicon()
+    if not lex.body_search.search(text):
+        # No character a body name ends with, so no name (three clauses in four of a plan): only a clause that
+        # opens with 负责/牵头 can still give a duty, to the body the clause before it names.
+        start = _strip_openers(text, 0, lex.regex["clause_openers"])
+        if text.startswith(("负责", "牵头"), start):
+            return [(n, "lead") for n in _elided_subject(previous_clause)]
+        return []
     found: list[tuple[_Name, str]] = []
     start = _strip_openers(text, 0, lex.regex["clause_openers"])
     subject = _names(text, start, need_predicate=True)
