@@ -435,10 +435,12 @@ def _clause_actors(text: str, previous_clause: str) -> list[tuple[_Name, str]]:
     if not lex.body_search.search(text):
         # No character a body name ends with, so no name (three clauses in four of a plan): only a clause that
         # opens with 负责/牵头 can still give a duty, to the body the clause before it names.
+        if "负责" not in text and "牵头" not in text:
+            return []
         start = _strip_openers(text, 0, lex.regex["clause_openers"])
-        if text.startswith(("负责", "牵头"), start):
-            return [(n, "lead") for n in _elided_subject(previous_clause)]
-        return []
+        if not text.startswith(("负责", "牵头"), start):
+            return []
+        return [(n, "lead") for n in _elided_subject(previous_clause)]
     found: list[tuple[_Name, str]] = []
     start = _strip_openers(text, 0, lex.regex["clause_openers"])
     subject = _names(text, start, need_predicate=True)

@@ -33,6 +33,12 @@ def test_the_subject_of_a_duty_leads() -> None:
     ]
 
 
+def test_a_clause_that_opens_with_fuze_gives_the_duty_to_the_body_the_clause_before_names() -> None:
+    # …参加的领导小组，负责…: the second clause names no body (no character a name ends with) and still acts
+    assert roles("成立由各部门参加的创建平安工作领导小组，负责统筹协调。") == [("创建平安工作领导小组", "lead")]
+    assert roles("成立由各部门参加的创建平安工作领导小组，统筹协调。") == []
+
+
 def test_partners_of_huitong_and_peihe_are_co() -> None:
     assert roles("省反恐办要会同相关部门，做好涉恐形势分析研判工作。") == [("省反恐办", "lead")]
     assert roles("政法综治机构要加强组织协调，会同政法机关和有关部门开展研判。会同省反恐办建立情报体系。") == [
