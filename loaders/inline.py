@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 
 from loaders import lexicon
-from loaders.agencies import clean_name, expand_bare_body, is_collective
+from loaders.agencies import clean_name, expand_bare_body, expand_distributed_each, is_collective
 from loaders.duties import Duty
 from loaders.text import Joined
 
@@ -395,6 +395,12 @@ def _names(text: str, pos: int, need_predicate: bool, modal: bool = False) -> li
                 break  # a list of actors closed by 等 and a category: the others are not bodies
             return []
         name, how = found
+        if names and name.agency and text[pos - 1 : pos] == "、":
+            # 各区、县(市)要…: the 各 carries over to the levels after it, as in a label's list (not across 及:
+            # 各县(市区)及所辖乡镇 are the townships of those counties)
+            expanded = expand_distributed_each(previous, name.written)
+            if expanded:
+                name = replace(name, written=expanded)
         names.append(name)
         previous = name.written
         if how == "end":

@@ -67,6 +67,11 @@ def test_collectives_and_place_levels_act_too() -> None:
     ]
     # 各县(市区)党委、政府: the bare 政府 takes the prefix of the name before it
     assert roles("其余的由各县(市区)党委、政府命名。") == [("各县(市区)党委", "lead"), ("各县(市区)政府", "lead")]
+    # 各区、县(市): the 各 carries over to the levels after it, as in a label's list
+    assert [(a.as_written, a.agency) for a in inline("各区、县(市)要加强巡逻。")] == [
+        ("各区", "辽宁省各区"), ("各县(市)", "辽宁省各县(市)")]
+    # …but not across 及: the townships of those counties, as the gold of the Liaocheng plan has them
+    assert roles("各县(市区)及所辖乡镇(办事处)也要参照市里做法。") == [("各县(市区)", "lead"), ("乡镇(办事处)", "lead")]
 
 
 @pytest.mark.parametrize(
