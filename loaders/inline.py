@@ -435,25 +435,29 @@ def _occurrences(text: str, words: tuple[str, ...], vetoes: tuple[str, ...] = ()
     return found
 
 
+# A clause opening with one of these and naming no body of its own acts for the body the clause before names.
+_ELIDED_SUBJECT_VERBS = ("负责", "牵头")
+
+
 def _clause_actors(text: str, previous_clause: str) -> list[tuple[_Name, str]]:
     """Names in one clause (folded text) with their roles."""
     lex = _lexicon()
-    if not lex.body_search.search(text):
-        # No character a body name ends with, so no name (three clauses in four of a plan): only a clause that
-        # opens with 负责/牵头 can still give a duty, to the body the clause before it names.
-        if "负责" not in text and "牵头" not in text:
-            return []
-        start = _strip_openers(text, 0, lex.regex["clause_openers"])
-        if not text.startswith(("负责", "牵头"), start):
-            return []
-        return [(n, "lead") for n in _elided_subject(previous_clause)]
+    # No character a body name ends with, so no name (three clauses in four of a plan): only a clause that opens
+    # with 负责/牵头 can still give a duty, to the body the clause before it names.
+    names_a_body = lex.body_search.search(text) is not None
+    if not names_a_body and not any(word in text for word in _ELIDED_SUBJECT_VERBS):
+        return []
     found: list[tuple[_Name, str]] = []
     start = _strip_openers(text, 0, lex.regex["clause_openers"])
+    if not names_a_body:
+        if text.startswith(_ELIDED_SUBJECT_VERBS, start):
+            found.extend((n, "lead") for n in _elided_subject(previous_clause))
+        return found
     subject = _names(text, start, need_predicate=True)
     # 市司法局、市民政局配合…: a subject whose verb is 配合 itself is a partner (but 政法部门要配合家庭… leads).
     partner = bool(subject) and bool(lex.regex["partners"].match(text, subject[-1].end))
     found.extend((n, "co" if partner else "lead") for n in subject)
-    if not subject and text.startswith(("负责", "牵头"), start):
+    if not subject and text.startswith(_ELIDED_SUBJECT_VERBS, start):
         found.extend((n, "lead") for n in _elided_subject(previous_clause))
     for _, end in _occurrences(text, lex.bys, lex.not_bys) if lex.by_search.search(text) else ():
         found.extend((n, "lead") for n in _names(text, end, need_predicate=True))

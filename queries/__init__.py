@@ -158,8 +158,12 @@ def _ask(store: Store, name: str, sparql_name: str | None = None, columns: tuple
         # a caller that names its columns reads them (kg targets, kg track: tens of thousands of rows at 100k
         # measures): the rows stay tuples until it asks for one (kg.tables.Answer)
         return tables.answer(_sql_with(name, frozenset(values), columns), values)
-    rows = tables.rows(_sql_with(name, frozenset(values), columns), values)
-    if rows and "collective" in rows[0]:  # SQLite has no booleans: EXISTS gives 0 or 1
+    return _collective_as_bool(tables.rows(_sql_with(name, frozenset(values), columns), values))
+
+
+def _collective_as_bool(rows: list[dict]) -> list[dict]:
+    """SQLite has no booleans: EXISTS gives 0 or 1 where SPARQL gives true or false."""
+    if rows and "collective" in rows[0]:
         for row in rows:
             row["collective"] = bool(row["collective"])
     return rows
@@ -226,9 +230,7 @@ def top_pairs(store: Store, top: int, with_collective: bool = False) -> tuple[li
     (total,) = tables.db.execute(f"SELECT COUNT(*) FROM ({pairs})").fetchone()
     rows = tables.rows(pairs + " ORDER BY shared DESC, jaccard DESC, nameA, nameB, agencyA, agencyB, jurisdiction"
                                " LIMIT :top", {"top": top})
-    for row in rows:
-        row["collective"] = bool(row["collective"])
-    return rows, total
+    return _collective_as_bool(rows), total
 
 
 def _pair_order(row: dict) -> tuple:
