@@ -158,34 +158,47 @@ def select_outcomes(store: Any, agency: str | None, topic: str | None, place: An
 # What track_rows reads of the targets and measures it lists (an answer is 15–20k rows of each at 100k measures)
 _TRACK_TARGET = ("id", "metric", "target")
 _TRACK_MEASURE = ("id", "docYear", "jurisdiction", "leads", "partners", "key", "heading", "source")
+# A track row's fields (TRACK_COLUMNS shows them; an obligation has no quote, an outcome no id)
+_TRACK_FIELDS = ("year", "jurisdiction", "kind", "who", "partners", "what", "targets", "id", "source", "quote")
 
 
-def track_rows(store: Any, topic: Any, place: Any) -> list[dict]:
-    """Obligations (measures on the topic, with their targets) and reported outcomes, in time order."""
+def _tuples(rows: Sequence[dict], columns: tuple[str, ...]) -> Sequence[tuple]:
+    """Each row's values of ``columns``, as tuples: straight from SQLite when the rows came from the tables
+    (a kg.tables.Answer of those columns), without making a dict of each."""
+    from kg.tables import Answer
+
+    if isinstance(rows, Answer) and rows.names == columns:
+        return rows.tuples
+    return [tuple(map(row.get, columns)) for row in rows]
+
+
+def track_rows(store: Any, topic: Any, place: Any) -> Sequence[dict]:
+    """Obligations (measures on the topic, with their targets) and reported outcomes, in time order.
+
+    The rows are a kg.tables.Answer of _TRACK_FIELDS: at 100k measures a topic has 15–20k of them, built and
+    printed as tuples (a dict is made of a row only when one is read)."""
     import queries
+    from kg.tables import Answer
 
     by_measure: dict[str, list[str]] = {}
-    for row in queries.targets(store, None, topic.iri, columns=_TRACK_TARGET):
-        by_measure.setdefault(row["id"], []).append(f"{row['metric']} {row['target']}".strip())
-    rows: list[dict] = []
-    for m in queries.topic_measures(store, topic.iri, place.iri if place else None, columns=_TRACK_MEASURE):
-        rows.append({
-            "year": m.get("docYear"), "jurisdiction": m["jurisdiction"], "kind": "obligation",
-            "who": m.get("leads") or "(no lead)", "partners": m.get("partners") or "",
-            "what": f"{m['key']} {m.get('heading') or ''}".strip(),
-            "targets": "；".join(by_measure.get(m["id"], [])), "id": m["id"], "source": m["source"],
-        })
+    for mid, metric, target in _tuples(queries.targets(store, None, topic.iri, columns=_TRACK_TARGET),
+                                       _TRACK_TARGET):
+        by_measure.setdefault(mid, []).append(f"{metric} {target}".strip())
+    targets = {mid: "；".join(texts) for mid, texts in by_measure.items()}
+    measures = queries.topic_measures(store, topic.iri, place.iri if place else None, columns=_TRACK_MEASURE)
+    rows = [(year, jurisdiction, "obligation", leads or "(no lead)", partners or "", f"{key} {heading or ''}".strip(),
+             targets.get(mid, ""), mid, source, None)
+            for mid, year, jurisdiction, leads, partners, key, heading, source in _tuples(measures, _TRACK_MEASURE)]
     for o in _unique(queries.outcomes(store, None, topic.iri), "o"):
         if place is not None and o.get("jurisdiction") != place.name:
             continue
-        rows.append({
-            "year": o.get("periodYear") or o.get("docYear"), "jurisdiction": o.get("jurisdiction"),
-            "kind": "outcome", "who": o.get("agencyName") or o.get("asWritten") or "", "partners": "",
-            "what": f"{o['metric']} {_number(o.get('value'))} {o.get('unit') or ''}".strip(),
-            "targets": "", "id": None, "source": o["source"], "quote": o["quote"],
-        })
-    rows.sort(key=lambda r: (r["year"] is None, r["year"] or 0, r["kind"] != "obligation", r["source"]))
-    return rows
+        rows.append((o.get("periodYear") or o.get("docYear"), o.get("jurisdiction"), "outcome",
+                     o.get("agencyName") or o.get("asWritten") or "", "",
+                     f"{o['metric']} {_number(o.get('value'))} {o.get('unit') or ''}".strip(), "", None, o["source"],
+                     o["quote"]))
+    # year (none last), obligations before outcomes, source; SQLite's order (document order) within a source
+    rows.sort(key=lambda r: (r[0] is None, r[0] or 0, r[2] != "obligation", r[8]))
+    return Answer(_TRACK_FIELDS, rows)
 
 
 @click.command()
@@ -217,8 +230,9 @@ TRACK_COLUMNS = {
 }
 
 
-def track_notes(rows: list[dict], topic: Any, place: Any) -> list[str]:
-    n_ob = sum(r["kind"] == "obligation" for r in rows)
+def track_notes(rows: Sequence[dict], topic: Any, place: Any) -> list[str]:
+    kinds = rows.column("kind") if hasattr(rows, "column") else [r["kind"] for r in rows]
+    n_ob = kinds.count("obligation")
     return [f"{topic.label} ({topic.en}){' in ' + place.name if place else ''}: "
             f"{n_ob} obligation(s), {len(rows) - n_ob} reported outcome(s), oldest first"]
 
