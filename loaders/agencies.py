@@ -107,7 +107,27 @@ def clean_name(name: str) -> str:
 def is_collective(name: str) -> bool:
     """A collective lower level (各旗县区, 各县(市区)党委) rather than one body."""
     folded = fold_punctuation(_BLANKS.sub("", name))
-    return any(p.search(folded) for p in lexicon.patterns("collectives.tsv"))
+    return any(p.search(folded) for p in _collective_patterns())
+
+
+@cache
+def _levels() -> str:
+    """One administrative level (collective_levels.txt: 县, 乡, 街道, 自治县 …) or what joins levels in a run
+    (the brackets and 、 of 县(市、区)), as a regex group."""
+    return "(?:" + "|".join(map(re.escape, lexicon.words("collective_levels.txt"))) + "|[()、])"
+
+
+@cache
+def _collective_patterns() -> tuple[re.Pattern[str], ...]:
+    """collectives.tsv, its ``{levels}`` standing for _levels(): a level added to the one file is a level for
+    both the patterns and expand_distributed_each."""
+    return tuple(re.compile(row[0].replace("{levels}", _levels())) for row in lexicon.table("collectives.tsv"))
+
+
+@cache
+def _levels_only() -> re.Pattern[str]:
+    """Nothing but levels: 县(市), 县, 乡镇, 县(市、区) (what collectives.tsv's {levels} allows after 各)."""
+    return re.compile(_levels() + "+")
 
 
 @lru_cache(maxsize=_NAME_CACHE)
@@ -134,10 +154,6 @@ def expand_bare_body(previous: str, item: str) -> str | None:
     return None
 
 
-# Nothing but administrative levels: 县(市), 县, 乡镇, 县(市、区) (what collectives.tsv allows after 各)
-_LEVELS_ONLY = re.compile(r"(?:[省市州盟地县区旗乡镇村]|自治区|自治州|自治县|街道|办事处|社区|[()、])+")
-
-
 def expand_distributed_each(previous: str, item: str) -> str | None:
     """各区、县(市): the 各 of a collective before it carries over to a bare run of levels, 县(市) → 各县(市)
     (each district and each county), as 各县(市区)党委、政府 lends 各县(市区) to 政府.
@@ -146,7 +162,7 @@ def expand_distributed_each(previous: str, item: str) -> str | None:
     """
     if not previous.startswith("各") or item.startswith("各") or not is_collective(previous):
         return None
-    if not _LEVELS_ONLY.fullmatch(fold_punctuation(item)):
+    if not _levels_only().fullmatch(fold_punctuation(item)):
         return None
     expanded = "各" + item
     return expanded if is_collective(expanded) else None

@@ -34,12 +34,6 @@ def table(name: str) -> tuple[tuple[str, ...], ...]:
 
 
 @cache
-def patterns(name: str) -> tuple[re.Pattern[str], ...]:
-    """A one-regex-a-line list (first column), compiled."""
-    return tuple(re.compile(row[0]) for row in _rows(name))
-
-
-@cache
 def weighted_patterns(name: str) -> tuple[tuple[re.Pattern[str], int], ...]:
     """A TSV of regex and integer weight."""
     return tuple((re.compile(row[0], re.M), int(row[1])) for row in _rows(name))
