@@ -185,6 +185,22 @@ def test_help_does_not_import_heavy_libraries() -> None:
     assert out.stdout.strip() == "[]"
 
 
+def test_a_fresh_process_writes_its_whole_answer_to_a_pipe(seed_store: Path) -> None:
+    # kg's main() leaves its objects to the operating system at exit (gc.freeze): the answer still reaches a
+    # pipe whole, errors still exit non-zero with their message
+    argv = [sys.executable, "-m", "kg.cli"]
+    out = subprocess.run([*argv, "agencies", "--store", str(seed_store), "--format", "json"],
+                         capture_output=True, text=True, check=True)
+    rows = json.loads(out.stdout)["rows"]
+    police = next(r for r in rows if r["name"] == "呼和浩特市公安局")
+    assert (police["lead"], police["co"]) == (6, 5) and out.stderr == ""
+    table = subprocess.run([*argv, "gaps", "--store", str(seed_store)], capture_output=True, text=True, check=True)
+    assert table.stdout.endswith("\n") and "measure(s) with no lead agency" in table.stdout.splitlines()[0]
+    missing = subprocess.run([*argv, "agency", "没有这个单位", "--store", str(seed_store)], capture_output=True,
+                             text=True)
+    assert missing.returncode != 0 and "没有这个单位" in missing.stderr
+
+
 def test_every_command_has_help(runner: CliRunner) -> None:
     for name, command in cli.commands.items():
         assert command.help, f"kg {name} has no help"
