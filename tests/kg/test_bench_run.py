@@ -111,3 +111,20 @@ def test_the_rdflib_workaround_skips_unbound_values_in_distinct_group_concat() -
     done = subprocess.run([sys.executable, "-c", code, str(ROOT)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "[('urn:m1', 'A'), ('urn:m2', '')]"
+
+
+def test_the_rdflib_side_that_answered_everything_but_was_still_exiting_is_not_called_finished() -> None:
+    # the 100k run of 2026-12-07 14:52: rdflib printed its last question's line in time, then spent the rest of
+    # the budget freeing a 7 GB graph; the notes said "finished in timeout"
+    from benchmarks.proctree import Measured
+    from benchmarks.run import rdflib_outcome
+
+    def ran(wall: float, timed_out: bool, returncode: int = 0) -> Measured:
+        return Measured(wall, None, 0.0, 0, returncode, "", "", timed_out)
+
+    assert rdflib_outcome(True, ran(534.35, False), 1200, "budget") == "finished in 534.35 s"
+    assert rdflib_outcome(True, ran(float("inf"), True), 1200, "budget") == (
+        "answered every question, then was still exiting at its total budget of 1200 s")
+    assert rdflib_outcome(False, ran(float("inf"), True), 1200, "budget") == "killed at its total budget of 1200 s"
+    assert rdflib_outcome(False, ran(12.0, False, -9), 1200, "memory") == (
+        "ended with exit status -9 before finishing (memory)")
