@@ -123,6 +123,12 @@ def _pool_map(fn: Callable[[Any], Any], items: list[Any], jobs: int) -> Iterator
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _reporting(results: Iterator[Any], total: int, progress: Callable[[int, int], None]) -> Iterator[Any]:
+    for done, result in enumerate(results, 1):
+        progress(done, total)
+        yield result
+
+
 def iter_documents(paths: Iterable[str | os.PathLike], jobs: int = 1) -> Iterator[tuple[Path, Document | None,
                                                                                         str | None]]:
     """(path, document, error) for every file under ``paths``, in file order, as each is read."""
@@ -276,11 +282,13 @@ def build_from_paths(
     jobs: int = 1,
     full: bool = False,
     sparql: bool | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> BuildReport:
     """Build (or bring up to date) the store at ``store_path`` from the files under ``paths``.
 
     ``sparql``: give the new generation a SPARQL index (True), none (False), or keep what the live one has
-    (None): see ``kg.store.commit_generation``. Raises kg.store.StoreBusy when another build holds the store.
+    (None): see ``kg.store.commit_generation``. ``progress(done, total)`` is called as each file to read has been
+    read (none when nothing needs reading). Raises kg.store.StoreBusy when another build holds the store.
     """
     from kg import store as kgstore
 
@@ -306,6 +314,8 @@ def build_from_paths(
             if row is None:
                 tasks.append(_Task(str(path), str(cache), fingerprint))
         parsed = _pool_map(_extract_to_cache, tasks, jobs)
+        if progress is not None:
+            parsed = _reporting(parsed, len(tasks), progress)
         if not patchable:  # full whatever the files say: load each document as soon as it is read
             ordered = (row if row is not None else next(parsed) for row in rows)
             return _streamed_full_build(store_dir, ordered, fingerprint, len(tasks), sparql)

@@ -14,6 +14,7 @@ import click
 from kg import __version__
 from kg.cli_common import (
     ROLES,
+    ProgressLine,
     UserError,
     format_option,
     jurisdiction_option,
@@ -60,7 +61,7 @@ def build(paths: tuple[str, ...], jobs: int | None, from_jsonl: bool, full: bool
 
     The new graph replaces the old one in one step: a build that fails or is interrupted leaves the
     previous graph in place. A file that cannot be read is reported and the others still build; the exit
-    status is then 1.
+    status is then 1. On a terminal, one line shows how many files have been read.
 
     \b
     Rebuilds are incremental: files unchanged since the last build are not read again (nothing changed:
@@ -77,13 +78,19 @@ def build(paths: tuple[str, ...], jobs: int | None, from_jsonl: bool, full: bool
         _register_aliases(alias_files)
         full = True  # names resolve differently now: what the last build kept may be wrong
 
+    # how far the files have been read, on a terminal (a build of thousands of plans takes minutes)
+    progress = ProgressLine(sys.stderr) if not from_jsonl and sys.stderr.isatty() else None
     try:
         if from_jsonl:
             report = build_from_jsonl(paths, store_path, sparql=sparql)
         else:
-            report = build_from_paths(paths, store_path, jobs=jobs or default_jobs(), full=full, sparql=sparql)
+            report = build_from_paths(paths, store_path, jobs=jobs or default_jobs(), full=full, sparql=sparql,
+                                      progress=progress)
     except StoreBusy as exc:
         raise UserError(str(exc)) from None
+    finally:
+        if progress is not None:
+            progress.close()
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     for error in report.errors:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TextIO
 
 import click
 
@@ -67,3 +68,36 @@ def place_or_none(store: Any, jurisdiction: str | None) -> Any:
     from kg.resolve import resolve_place
 
     return resolve_or_fail(resolve_place, store, jurisdiction) if jurisdiction else None
+
+
+class ProgressLine:
+    """One line on a terminal that says how far a long build has read, rewritten in place (at most five times a
+    second) and erased at the end: ``progress(done, total)`` after each file read. For a terminal only: a log or
+    a pipe gets none of it."""
+
+    def __init__(self, stream: TextIO, clock: Callable[[], float] = time.monotonic) -> None:
+        self.stream = stream
+        self.clock = clock
+        self.shown = 0  # characters of the line on the terminal now
+        self.last = float("-inf")
+
+    def __call__(self, done: int, total: int) -> None:
+        now = self.clock()
+        if done < total and now - self.last < 0.2:
+            return
+        self.last = now
+        text = f"read {done:,} of {total:,} files" + ("; writing the store..." if done == total else "")
+        self._write(text)
+
+    def _write(self, text: str) -> None:
+        # ASCII only, so characters are columns; what was longer before is blanked out
+        self.stream.write("\r" + text.ljust(self.shown))
+        self.stream.flush()
+        self.shown = len(text)
+
+    def close(self) -> None:
+        """Erase the line (the build's own messages follow on a clean line)."""
+        if self.shown:
+            self.stream.write("\r" + " " * self.shown + "\r")
+            self.stream.flush()
+            self.shown = 0

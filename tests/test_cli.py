@@ -237,3 +237,23 @@ def test_a_store_whose_tables_another_version_wrote_still_answers_and_says_to_re
     assert "indexing them first" in stale.stderr
     again = runner.invoke(cli, [*args, "--store", str(old)])
     assert again.stdout == stale.stdout and "indexing" not in again.stderr and "kg build" in again.stderr
+
+
+def test_the_build_progress_line_is_rewritten_in_place_at_most_five_times_a_second_then_erased() -> None:
+    from kg.cli_common import ProgressLine
+
+    out, now = io.StringIO(), [0.0]
+    line = ProgressLine(out, clock=lambda: now[0])
+    line(1, 3)
+    now[0] = 0.1
+    line(2, 3)  # 0.1 s after the last: not shown
+    now[0] = 0.15
+    line(3, 3)  # the last file is always shown
+    line.close()
+    last = "read 3 of 3 files; writing the store..."
+    assert out.getvalue() == "\rread 1 of 3 files" + "\r" + last + "\r" + " " * len(last) + "\r"
+
+
+def test_a_build_whose_messages_go_to_a_log_has_no_progress_line(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(cli, ["build", str(SEEDS), "--store", str(tmp_path / "store")])
+    assert result.exit_code == 0 and "built" in result.output and "\r" not in result.output

@@ -252,3 +252,19 @@ def test_the_benchmark_corpus_is_read_as_generated(tmp_path: Path) -> None:
     with open_store(tmp_path / "store") as store:
         places = {r["name"] for r in queries.jurisdiction_index(store)}
     assert len(places) >= 3
+
+
+def test_a_build_reports_each_file_it_reads_and_a_rebuild_with_nothing_to_read_reports_none(
+        corpus: Path, tmp_path: Path) -> None:
+    # what `kg build` shows on a terminal while it reads (kg.cli_common.ProgressLine)
+    calls: list[tuple[int, int]] = []
+    report = build_from_paths([corpus], tmp_path / "store", jobs=2, progress=lambda *call: calls.append(call))
+    assert calls == [(1, 5), (2, 5), (3, 5), (4, 5), (5, 5)] and report.parsed == 5
+    (corpus / HOHHOT).write_text((corpus / HOHHOT).read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    calls.clear()
+    build_from_paths([corpus], tmp_path / "store", progress=lambda *call: calls.append(call))
+    assert calls == [(1, 1)]
+    calls.clear()
+    assert build_from_paths([corpus], tmp_path / "store", progress=lambda *call: calls.append(call)).mode == (
+        "unchanged")
+    assert calls == []
