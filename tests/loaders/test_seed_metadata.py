@@ -33,3 +33,21 @@ def test_document_id_is_the_file_hash_and_source_the_path_given(seeds: dict[str,
     path = seed_path("000")
     assert seeds["000"].id == hashlib.sha256(path.read_bytes()).hexdigest()[:12]
     assert seeds["000"].source == str(path)
+
+
+def test_a_letterhead_above_the_title_is_the_issuer_and_places_the_plan() -> None:
+    # an unseen layout: the issuing office on the first line, a title without a place, no signature at the end;
+    # the plan is Hohhot's, so its 市公安局 is Hohhot's
+    from loaders import parse_document
+
+    plan = ("呼和浩特市平安建设领导小组办公室\n呼综治办〔2020〕3号\n关于加强平安建设的实施方案\n一、主要任务\n"
+            "（一）加强巡逻防控。（责任单位：市公安局、市司法局）\n")
+    doc = parse_document(plan)
+    assert (doc.issuer, doc.jurisdiction, doc.title) == ("呼和浩特市平安建设领导小组办公室", "呼和浩特市",
+                                                         "关于加强平安建设的实施方案")
+    assert [a.agency for a in doc.measures[0].assignments] == ["呼和浩特市公安局", "呼和浩特市司法局"]
+    # a signature at the end still names the issuer; a line under the title is not a letterhead
+    signed = parse_document(plan + "\n聊城市综治委\n2020年3月1日\n")
+    assert signed.issuer == "聊城市综治委"
+    below = parse_document("关于加强平安建设的实施方案\n市综治委办公室\n一、主要任务\n（一）加强巡逻防控。\n")
+    assert below.issuer is None
