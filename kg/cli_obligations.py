@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -16,6 +16,9 @@ from kg.cli_common import (
     resolve_or_fail,
     store_option,
 )
+
+if TYPE_CHECKING:
+    from kg.tables import Answer
 
 
 def _unique(rows: list[dict], key: str) -> list[dict]:
@@ -172,7 +175,7 @@ def _tuples(rows: Sequence[dict], columns: tuple[str, ...]) -> Sequence[tuple]:
     return [tuple(map(row.get, columns)) for row in rows]
 
 
-def track_rows(store: Any, topic: Any, place: Any) -> Sequence[dict]:
+def track_rows(store: Any, topic: Any, place: Any) -> Answer:
     """Obligations (measures on the topic, with their targets) and reported outcomes, in time order.
 
     The rows are a kg.tables.Answer of _TRACK_FIELDS: at 100k measures a topic has 15–20k of them, built and
@@ -230,9 +233,8 @@ TRACK_COLUMNS = {
 }
 
 
-def track_notes(rows: Sequence[dict], topic: Any, place: Any) -> list[str]:
-    kinds = rows.column("kind") if hasattr(rows, "column") else [r["kind"] for r in rows]
-    n_ob = kinds.count("obligation")
+def track_notes(rows: Answer, topic: Any, place: Any) -> list[str]:
+    n_ob = rows.column("kind").count("obligation")
     return [f"{topic.label} ({topic.en}){' in ' + place.name if place else ''}: "
             f"{n_ob} obligation(s), {len(rows) - n_ob} reported outcome(s), oldest first"]
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from loaders import lexicon
@@ -144,7 +143,7 @@ def find_date(source: Source, header: list[int], closing: list[int], doc_number:
     return None
 
 
-def find_issuer(source: Source, title: str | None, closing: list[int], header: Sequence[int] = ()) -> str | None:
+def find_issuer(source: Source, title: str | None, header: list[int], closing: list[int]) -> str | None:
     """The signature line at the end, else the X of a title "X关于…", else a header line above the title that
     names a body (呼和浩特市平安建设领导小组办公室 over 关于…的实施方案, as a letterhead does)."""
     for n in closing:
@@ -262,6 +261,6 @@ def parse_metadata(source: Source, work_items: int, duties: int, closing_start: 
     if kind == "report":
         date = date or find_report_year(source)
         return Metadata(title, most_frequent_place(source.text), None, doc_number, date, kind)
-    issuer = find_issuer(source, title, closing, header)
+    issuer = find_issuer(source, title, header, closing)
     jurisdiction = leading_place(title) or leading_place(issuer) or most_frequent_place(source.text)
     return Metadata(title, jurisdiction, issuer, doc_number, date, kind)
