@@ -230,7 +230,8 @@ def vocabulary_from_store(store: Any) -> Vocabulary:
 
     places = [(p.name, set(p.written) | set(place_forms(p.name))) for p in all_places(store)]
     topics = [(t.label, t.written) for t in all_topics(store)]
-    agencies = [(a.name, a.jurisdiction, a.written) for a in all_agencies(store)]
+    # one entry per place of an agency (公安机关 written in plans of several places), "" for none
+    agencies = [(a.name, place, a.written) for a in all_agencies(store) for place in sorted(a.places.values()) or [""]]
     return Vocabulary.build(agencies, places, topics)
 
 
@@ -364,12 +365,12 @@ def _agency(m: Mention, places: list[str]) -> tuple[str, list[str], bool]:
         hits = [h for h in hits if h.place in places]
         if not hits:
             raise NotUnderstood(f"no agency {m.form} in {'、'.join(places)} in the graph")
-    names = sorted(h.name for h in hits)
+    names = sorted({h.name for h in hits})
     if len(names) == 1:
         return names[0], names, False
     if all(h.written for h in hits):
         return m.form, names, True  # a form the documents wrote: the command answers for each, with a note
-    raise Ambiguous(f"{m.form} may be", [f"{h.name}（{h.place}）" for h in hits])
+    raise Ambiguous(f"{m.form} may be", [f"{h.name}（{h.place}）" if h.place else h.name for h in hits])
 
 
 def understand(question: str, vocab: Vocabulary) -> Understanding:

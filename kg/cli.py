@@ -205,11 +205,12 @@ def measure_rows(store: Any, typed: str, role: str | None, place: Any) -> tuple[
     hits = resolve_or_fail(resolve_agency, store, typed, place)
     rows: list[dict] = []
     for hit in hits:
-        for row in queries.measures_by_agency(store, hit.iri, role):
+        for row in queries.measures_by_agency(store, hit.iri, role, place.iri if place else None):
             rows.append({**row, "agencyName": hit.name})
     notes = [n for n in [describe_matches(typed, hits)] if n]
     how = {"lead": "leads", "co": "is co-responsible for", "guide": "guides", "implement": "implements"}
-    notes.append(f"{'、'.join(h.label for h in hits)} {how[role] if role else 'takes part in'} "
+    labels = [f"{h.name}（{place.name}）" if place else h.label for h in hits]
+    notes.append(f"{'、'.join(labels)} {how[role] if role else 'takes part in'} "
                  f"{len(rows)} measure(s)")
     return rows, notes, hits
 
@@ -259,13 +260,14 @@ def _pair_overlap(store: Any, typed_a: str, typed_b: str, place: Any) -> tuple[l
 
     hits_a = resolve_or_fail(resolve_agency, store, typed_a, place)
     hits_b = resolve_or_fail(resolve_agency, store, typed_b, place)
+    in_place = place.iri if place else None
     rows: list[dict] = []
     for a in hits_a:
         for b in hits_b:
             if a.iri == b.iri:
                 continue
-            for row in queries.overlap(store, a.iri, b.iri):
-                rows.append({**row, "agencyA": a.name, "agencyB": b.name, "jurisdiction": a.jurisdiction})
+            for row in queries.overlap(store, a.iri, b.iri, in_place):
+                rows.append({**row, "agencyA": a.name, "agencyB": b.name})
     # one row per measure even when a name matched several agencies or an agency holds two roles
     merged: dict[str, dict] = {}
     for row in rows:
@@ -274,8 +276,8 @@ def _pair_overlap(store: Any, typed_a: str, typed_b: str, place: Any) -> tuple[l
             roles = set(kept[side].split("+")) | {row[side]}
             kept[side] = "+".join(sorted(roles, key=ROLES.index))
     rows = list(merged.values())
-    measures_a = set().union(*(queries.agency_measure_ids(store, a.iri) for a in hits_a))
-    measures_b = set().union(*(queries.agency_measure_ids(store, b.iri) for b in hits_b))
+    measures_a = set().union(*(queries.agency_measure_ids(store, a.iri, in_place) for a in hits_a))
+    measures_b = set().union(*(queries.agency_measure_ids(store, b.iri, in_place) for b in hits_b))
     union = measures_a | measures_b
     jaccard = len(measures_a & measures_b) / len(union) if union else 0.0
     notes = [n for n in (describe_matches(typed_a, hits_a), describe_matches(typed_b, hits_b)) if n]
@@ -296,7 +298,7 @@ def _top_pairs(store: Any, top: int, with_collective: bool, place: Any) -> tuple
     if place is None:
         shown, total = queries.top_pairs(store, top, with_collective)
     else:
-        in_place = {a.iri for a in all_agencies(store) if a.place == place.iri}
+        in_place = {a.iri for a in all_agencies(store) if place.iri in a.places}
         rows = [r for r in queries.overlap_top(store) if (with_collective or not r["collective"])
                 and r["agencyA"] in in_place and r["agencyB"] in in_place]
         shown, total = rows[:top], len(rows)

@@ -19,22 +19,24 @@ from kg.cli_common import (
 )
 
 
-def agency_profile(store: Any, hit: Any) -> dict:
+def agency_profile(store: Any, hit: Any, place: Any = None) -> dict:
     """Everything the graph says about one agency: measures by role, topics, targets of the measures it
-    leads, partners it shares measures with, and the outcomes reports credit to it."""
+    leads, partners it shares measures with, and the outcomes reports credit to it. With ``place`` (one of the
+    agency's places, for a name written in plans of several), its measures, topics and targets there."""
     import queries
     from kg.cli_obligations import _unique
     from kg.resolve import all_topics
 
     # Every question below is asked about this one agency (bound in the query, which starts from it), not
     # about the whole graph and then filtered: at 100k measures that is seconds instead of many minutes.
-    measures = queries.measures_by_agency(store, hit.iri)
+    in_place = place.iri if place is not None else hit.place
+    measures = queries.measures_by_agency(store, hit.iri, None, in_place)
     roles = Counter(r["role"] for r in measures)
     led = {r["id"] for r in measures if r["role"] == "lead"}
     targets = [r for r in _unique(queries.targets(store, lead=hit.iri), "t") if r["id"] in led]
     labels = {t.iri: t.label for t in all_topics(store)}
     topic_counts: Counter[str] = Counter()
-    for row in queries.topic_agencies(store, None, hit.place, hit.iri):
+    for row in queries.topic_agencies(store, None, in_place, hit.iri):
         if row["agency"] == hit.iri and row["topic"] in labels:
             topic_counts[labels[row["topic"]]] += row["measures"]
     partners = []
@@ -43,7 +45,8 @@ def agency_profile(store: Any, hit: Any) -> dict:
         partners.append({"partner": other, "shared": row["shared"], "jaccard": row["jaccard"]})
     outcomes = _unique(queries.outcomes(store, hit.iri), "o")
     return {
-        "agency": hit.name, "jurisdiction": hit.jurisdiction, "writtenAs": sorted(hit.written - {hit.name}),
+        "agency": hit.name, "jurisdiction": place.name if place is not None else hit.jurisdiction,
+        "writtenAs": sorted(hit.written - {hit.name}),
         "roles": {role: roles.get(role, 0) for role in ("lead", "co", "guide", "implement")},
         "measures": measures, "topics": dict(topic_counts.most_common()), "targets": targets,
         "partners": partners, "outcomes": outcomes,
@@ -54,7 +57,8 @@ def _print_profile(p: dict, category: str | None) -> None:
     from kg.output import format_table
 
     also = f" · also written {'、'.join(p['writtenAs'])}" if p["writtenAs"] else ""
-    click.echo(f"{p['agency']}（{p['jurisdiction']}）{' · ' + category if category else ''}{also}")
+    where = f"（{p['jurisdiction']}）" if p["jurisdiction"] else "（no jurisdiction）"
+    click.echo(f"{p['agency']}{where}{' · ' + category if category else ''}{also}")
     click.echo("roles: " + ", ".join(f"{role} {n}" for role, n in p["roles"].items()))
     if p["topics"]:
         click.echo("topics: " + "、".join(f"{t}({n})" for t, n in p["topics"].items()))
@@ -93,7 +97,7 @@ def agency(name: str, jurisdiction: str | None, fmt: str, store_path: str) -> No
         if len(hits) > 1:
             raise UserError(describe_matches(name, hits) or f"{name} is ambiguous")
         hit = hits[0]
-        profile = agency_profile(store, hit)
+        profile = agency_profile(store, hit, place)
         import queries
 
         category = next(iter(queries.agency_categories(store, hit.iri)), None)

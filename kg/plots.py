@@ -81,7 +81,7 @@ def overlap_heatmap(agencies: Sequence[dict], pairs: Sequence[dict], path: Path,
     import numpy as np
 
     chosen = sorted(agencies, key=lambda a: (-int(a["measures"]), a["name"]))[:top]
-    chosen.sort(key=lambda a: (a["jurisdiction"], -int(a["measures"]), a["name"]))
+    chosen.sort(key=lambda a: (a["jurisdiction"] or "", -int(a["measures"]), a["name"]))
     index = {a["agency"]: i for i, a in enumerate(chosen)}
     n = len(chosen)
     grid = np.zeros((n, n))

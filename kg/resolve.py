@@ -23,16 +23,28 @@ class NotFound(Exception):
 
 @dataclass
 class Agency:
+    """An agency of the graph. Its places are those of the documents that name it: one as a rule (呼和浩特市公安局),
+    none when no such document states a place, several when plans of different places write one name (公安机关)."""
+
     iri: str
     name: str
-    jurisdiction: str
-    place: str
+    places: dict[str, str] = field(default_factory=dict)  # place IRI → its name
     collective: bool = False
     written: set[str] = field(default_factory=set)
 
     @property
+    def jurisdiction(self) -> str:
+        """The place names joined by 、 ("" for none)."""
+        return "、".join(sorted(self.places.values()))
+
+    @property
+    def place(self) -> str | None:
+        """The place IRI when the agency has exactly one."""
+        return next(iter(self.places)) if len(self.places) == 1 else None
+
+    @property
     def label(self) -> str:
-        return f"{self.name}（{self.jurisdiction}）"
+        return f"{self.name}（{self.jurisdiction}）" if self.places else self.name
 
 
 @dataclass
@@ -80,10 +92,10 @@ def all_agencies(store: Store) -> list[Agency]:
     for row in queries.agency_index(store):
         a = found.get(row["agency"])
         if a is None:
-            a = found[row["agency"]] = Agency(
-                row["agency"], row["name"], row["jurisdiction"], row["place"], bool(row.get("collective")),
-                {row["name"]},
-            )
+            a = found[row["agency"]] = Agency(row["agency"], row["name"], {}, bool(row.get("collective")),
+                                              {row["name"]})
+        if row.get("place"):
+            a.places[row["place"]] = row["jurisdiction"]
         if row.get("alt"):
             a.written.add(row["alt"])
     return list(found.values())
@@ -102,7 +114,7 @@ def resolve_agency(store: Store, typed: str, place: Place | None = None) -> list
     """Every agency whose canonical or written name is ``typed`` (in ``place`` when given)."""
     agencies = all_agencies(store)
     if place is not None:
-        agencies = [a for a in agencies if a.place == place.iri]
+        agencies = [a for a in agencies if place.iri in a.places]
     key = fold(typed)
     hits = [a for a in agencies if key in {fold(w) for w in a.written}]
     if not hits:

@@ -13,7 +13,7 @@ from loaders.formats import SUFFIXES as FORMAT_SUFFIXES
 from loaders.formats import extract_text
 from loaders.inline import find_inline_duties
 from loaders.metadata import find_closing_start, parse_metadata
-from loaders.model import Assignment, Document, Measure, Target
+from loaders.model import Assignment, Document, Measure, Outcome, Target
 from loaders.outline import Item, find_work_items, parse_outline
 from loaders.reports import find_outcomes
 from loaders.tables import TaskRow, TaskTable, find_task_tables
@@ -115,8 +115,23 @@ def parse_document(text: str, source: str = "<text>", doc_id: str | None = None)
         date=meta.date,
         measures=measures,
         reports=reports,
-        warnings=find_text_warnings(text) + find_date_conflicts(src.text, meta.date, meta.doc_number),
+        warnings=find_text_warnings(text) + find_date_conflicts(src.text, meta.date, meta.doc_number)
+        + _no_place_warning(meta.jurisdiction, measures, reports),
     )
+
+
+def _no_place_warning(jurisdiction: str | None, measures: list[Measure], reports: list[Outcome]) -> list[str]:
+    """A document that names agencies but states no place: its 市公安局 cannot be told from another city's."""
+    if jurisdiction is not None:
+        return []
+    names = [a.as_written for m in measures for a in m.assignments]
+    names += [o.as_written for o in reports if o.as_written]
+    if not names:
+        return []
+    distinct = list(dict.fromkeys(names))
+    shown = "、".join(distinct[:3]) + ("…" if len(distinct) > 3 else "")
+    return [f"no place found in the title, the issuer or the text: its agencies ({shown}) have no jurisdiction, "
+            "and the same names in other unplaced documents are taken for the same agencies"]
 
 
 def _as_written(src: Source, quote: str, start: int = 0, end: int | None = None) -> str:

@@ -182,14 +182,18 @@ def jurisdiction_index(store: Store) -> list[dict]:
     return _ask(store, "jurisdiction_index")
 
 
-def measures_by_agency(store: Store, agency: str, role: str | None = None) -> list[dict]:
-    """Measures the agency (IRI) takes part in, optionally only in one role, in document order."""
-    return _ask(store, "measures_by_agency", agency=_Key(agency), role=role or None)
+def measures_by_agency(store: Store, agency: str, role: str | None = None, place: str | None = None) -> list[dict]:
+    """Measures the agency (IRI) takes part in, optionally only in one role and only in the documents of one place
+    (IRI), in document order; each row's jurisdiction is its document's."""
+    return _ask(store, "measures_by_agency", agency=_Key(agency), role=role or None,
+                place=_Key(place) if place else None)
 
 
-def agency_measure_ids(store: Store, agency: str) -> set[str]:
-    """The ids of the measures the agency (IRI) takes part in, in any role."""
-    return {row["id"] for row in _ask(store, "agency_measure_ids", agency=_Key(agency))}
+def agency_measure_ids(store: Store, agency: str, place: str | None = None) -> set[str]:
+    """The ids of the measures the agency (IRI) takes part in, in any role (in the documents of ``place``, an
+    IRI, when given)."""
+    return {row["id"] for row in _ask(store, "agency_measure_ids", agency=_Key(agency),
+                                      place=_Key(place) if place else None)}
 
 
 def agency_categories(store: Store, agency: str) -> list[str]:
@@ -197,9 +201,11 @@ def agency_categories(store: Store, agency: str) -> list[str]:
     return [row["category"] for row in _ask(store, "agency_categories", agency=_Key(agency))]
 
 
-def overlap(store: Store, agency_a: str, agency_b: str) -> list[dict]:
-    """Measures both agencies (IRIs) take part in, with each one's role."""
-    return _ask(store, "overlap", agencyA=_Key(agency_a), agencyB=_Key(agency_b))
+def overlap(store: Store, agency_a: str, agency_b: str, place: str | None = None) -> list[dict]:
+    """Measures both agencies (IRIs) take part in, with each one's role and the document's jurisdiction (only
+    the documents of ``place``, an IRI, when given)."""
+    return _ask(store, "overlap", agencyA=_Key(agency_a), agencyB=_Key(agency_b),
+                place=_Key(place) if place else None)
 
 
 def overlap_top(store: Store, agency: str | None = None) -> list[dict]:

@@ -1,7 +1,8 @@
 // Every agency, with how many measures it takes part in, by role.
 // params: $jurisdiction (name, or null for all)
 MATCH (a:Agency)-[r:LEADS|CO_RESPONSIBLE_FOR|GUIDES|IMPLEMENTS]->(m:Measure)
-MATCH (a)-[:JURISDICTION]->(j:Jurisdiction)
+OPTIONAL MATCH (a)-[:JURISDICTION]->(j:Jurisdiction)
+WITH a, r, m, j
 WHERE $jurisdiction IS NULL OR j.prefLabel = $jurisdiction OR $jurisdiction IN j.altLabel
 RETURN a.prefLabel AS name, j.prefLabel AS jurisdiction,
        count(DISTINCT CASE WHEN type(r) = 'LEADS' THEN m END) AS lead,

@@ -5,7 +5,7 @@ SELECT m.mid AS id, m.key, m.heading, d.title, d.source, 'https://w3id.org/pinga
        pn.name AS jurisdiction, m.ord AS "order", m.n_assignments AS assignments
 FROM measures m
 JOIN documents d ON d.doc = m.doc
-JOIN place_name pn ON pn.place = d.place
+LEFT JOIN place_name pn ON pn.place = d.place
 WHERE m.n_leads = 0
 -- @if :place: AND d.place = :place
 ORDER BY d.source, m.ord

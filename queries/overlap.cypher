@@ -4,6 +4,7 @@ MATCH (a:Agency)-[ra:LEADS|CO_RESPONSIBLE_FOR|GUIDES|IMPLEMENTS]->(m:Measure)<-[
 WHERE (a.prefLabel = $agencyA OR $agencyA IN a.altLabel)
   AND (b.prefLabel = $agencyB OR $agencyB IN b.altLabel)
 MATCH (m)-[:IN_DOCUMENT]->(d:Document)
-RETURN m.measureId AS id, m.key AS key, m.heading AS heading, type(ra) AS roleA, type(rb) AS roleB,
+OPTIONAL MATCH (d)-[:JURISDICTION]->(j:Jurisdiction)
+RETURN m.measureId AS id, j.prefLabel AS jurisdiction, m.key AS key, m.heading AS heading, type(ra) AS roleA, type(rb) AS roleB,
        d.title AS title
 ORDER BY d.source, m.order;

@@ -14,8 +14,8 @@ JOIN agency_counts ca ON ca.agency = p.a
 JOIN agency_counts cb ON cb.agency = p.b
 JOIN agency_name na ON na.agency = p.a
 JOIN agency_name nb ON nb.agency = p.b
-JOIN agency_place ap ON ap.agency = p.a
-JOIN place_name pn ON pn.place = ap.place
+LEFT JOIN agency_place ap ON ap.agency = p.a
+LEFT JOIN place_name pn ON pn.place = ap.place
 WHERE 1
 -- @if :agencyA: AND p.a = :agencyA
 -- @if :agencyB: AND p.b = :agencyB

@@ -9,7 +9,7 @@ FROM measure_about ma
 JOIN topics t ON t.topic = ma.topic
 JOIN measures m ON m.mid = ma.mid
 JOIN documents d ON d.doc = m.doc
-JOIN place_name pn ON pn.place = d.place
+LEFT JOIN place_name pn ON pn.place = d.place
 JOIN roles r ON r.mid = ma.mid
 JOIN agency_name n ON n.agency = r.agency
 LEFT JOIN agency_category ac ON ac.agency = r.agency

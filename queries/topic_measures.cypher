@@ -2,7 +2,9 @@
 // params: $topic (topic label, e.g. '禁毒'), $jurisdiction (name, or null for all)
 MATCH (c:Topic) WHERE $topic = c.prefLabel OR $topic IN c.altLabel OR $topic = c.notation
 MATCH (m:Measure)-[:SUBJECT]->(:Concept)-[:BROADER*0..]->(c)
-MATCH (m)-[:IN_DOCUMENT]->(d:Document)-[:JURISDICTION]->(j:Jurisdiction)
+MATCH (m)-[:IN_DOCUMENT]->(d:Document)
+OPTIONAL MATCH (d)-[:JURISDICTION]->(j:Jurisdiction)
+WITH m, d, j
 WHERE $jurisdiction IS NULL OR j.prefLabel = $jurisdiction OR $jurisdiction IN j.altLabel
 OPTIONAL MATCH (lead:Agency)-[:LEADS]->(m)
 OPTIONAL MATCH (co:Agency)-[:CO_RESPONSIBLE_FOR]->(m)

@@ -8,7 +8,7 @@ SELECT 'https://w3id.org/pingan-kg/id/topic/' || ma.topic AS topic,
 FROM measure_about ma
 JOIN measures m ON m.mid = ma.mid
 JOIN documents d ON d.doc = m.doc
-JOIN place_name pn ON pn.place = d.place
+LEFT JOIN place_name pn ON pn.place = d.place
 WHERE 1
 -- @if :topic: AND ma.topic = :topic
 -- @if :place: AND d.place = :place

@@ -20,6 +20,7 @@ from kg.store import Store, open_store
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from make_corpus import write_corpus  # noqa: E402
+from test_places import UNPLACED  # noqa: E402
 
 # Columns whose list order the SPARQL files leave to the evaluation (GROUP_CONCAT) and the callers do not sort.
 UNORDERED_LISTS = {"places": "、", "written": "、", "warnings": " | "}
@@ -105,7 +106,13 @@ def questions(store: Store) -> Iterator[tuple[str, Callable[[Store], Any]]]:
         yield "outcomes", lambda s, a=agency: queries.outcomes(s, a)
     for a, b in zip(agencies, agencies[1:] + agencies[:1], strict=True):
         yield "overlap", lambda s, a=a, b=b: queries.overlap(s, a, b)
+    placed = [(r["place"], r["agency"]) for r in queries.agency_index(store) if r["place"]]
     for place in places:
+        here = sorted({a for p, a in placed if p == place})[:3]
+        for a, b in zip(here, here[1:] + here[:1], strict=True):
+            yield "measures_by_agency", lambda s, a=a, p=place: queries.measures_by_agency(s, a, None, p)
+            yield "agency_measure_ids", lambda s, a=a, p=place: queries.agency_measure_ids(s, a, p)
+            yield "overlap", lambda s, a=a, b=b, p=place: queries.overlap(s, a, b, p)
         yield "agencies", lambda s, p=place: queries.agencies(s, p)
         yield "measures_without_lead", lambda s, p=place: queries.measures_without_lead(s, p)
         yield "topic_measures", lambda s, p=place: queries.topic_measures(s, None, p)
@@ -134,6 +141,8 @@ def _both(store_path: Path) -> tuple[Store, Store]:
 def corpus_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("twins")
     write_corpus(root / "plans", measures=600, seed=11)
+    # and a plan that states no place: its agencies and measures have no jurisdiction (tests/test_places.py)
+    (root / "plans" / "unplaced.txt").write_text(UNPLACED, encoding="utf-8")
     build_from_paths([root / "plans", SEEDS], root / "store", jobs=1, sparql=True)
     return root / "store"
 

@@ -1,0 +1,83 @@
+"""Where the places of agencies are not one each: a plan that states no place, and a generic name (公安机关) that
+plans of several places write. Every question still finds their measures, answers each place with its own
+documents, and never repeats a measure once per place."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import cli
+
+HOHHOT = ("呼和浩特市平安建设实施方案\n一、主要任务\n"
+          "（一）加强巡逻防控。（牵头单位：公安机关；配合单位：市司法局）\n"
+          "（二）开展禁毒宣传。（责任单位：市司法局）\n")
+BAOTOU = ("包头市平安建设实施方案\n一、主要任务\n"
+          "（一）加强治安防控。（牵头单位：公安机关；配合单位：市司法局）\n"
+          "（二）开展反诈宣传。（牵头单位：公安机关）\n"
+          "（三）强化矛盾调解。（责任单位：市司法局）\n")
+UNPLACED = ("关于加强平安建设的实施方案\n一、主要任务\n"
+            "（一）加强巡逻防控。（责任单位：市公安局、市司法局）\n"
+            "（二）加强矛盾纠纷排查化解。（牵头单位：市司法局；配合单位：市公安局）\n"
+            "（三）开展禁毒宣传。\n")
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("places")
+    (root / "docs").mkdir()
+    for name, text in (("hohhot.txt", HOHHOT), ("baotou.txt", BAOTOU), ("unplaced.txt", UNPLACED)):
+        (root / "docs" / name).write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", str(root / "docs"), "--store", str(root / "store")])
+    assert result.exit_code == 0, result.output
+    assert "unplaced.txt: no place found in the title, the issuer or the text" in result.output
+    assert "hohhot.txt: no place" not in result.output
+    return root / "store"
+
+
+def ask(store: Path, *args: str) -> dict:
+    result = CliRunner().invoke(cli, [*args, "--store", str(store), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def keys(out: dict) -> list[tuple]:
+    return sorted((r["jurisdiction"], r["key"], r["role"]) for r in out["rows"])
+
+
+def test_the_agencies_of_a_plan_that_states_no_place_answer_every_question(store: Path) -> None:
+    out = ask(store, "measures", "--agency", "市公安局")
+    assert keys(out) == [(None, "一（一）", "lead"), (None, "一（二）", "co")]
+    names = {(r["name"], r["jurisdiction"], r["measures"]) for r in ask(store, "agencies")["rows"]}
+    assert {("市公安局", None, 2), ("市司法局", None, 2)} <= names
+    gaps = ask(store, "gaps")["rows"]
+    assert [(r["key"], r["jurisdiction"]) for r in gaps] == [("一（三）", None)]
+    overlap = ask(store, "overlap", "市公安局", "市司法局")
+    assert overlap["shared"] == 2 and len(overlap["rows"]) == 2
+    profile = CliRunner().invoke(cli, ["agency", "市公安局", "--store", str(store)])
+    assert profile.exit_code == 0 and profile.output.startswith("市公安局（no jurisdiction）")
+    lint = CliRunner().invoke(cli, ["lint", "--store", str(store), "--format", "json"])
+    findings = json.loads(lint.stdout)["rows"]
+    assert any(f["where"] == "unplaced.txt" and f["finding"].startswith("no place found") for f in findings)
+
+
+def test_a_name_written_in_two_places_gives_each_measure_once_with_its_documents_place(store: Path) -> None:
+    out = ask(store, "measures", "--agency", "公安机关")
+    assert keys(out) == [("包头市", "一（一）", "lead"), ("包头市", "一（二）", "lead"),
+                         ("呼和浩特市", "一（一）", "lead")]
+    assert keys(ask(store, "measures", "--agency", "公安机关", "-j", "包头")) == keys(out)[:2]
+    assert keys(ask(store, "measures", "--agency", "公安机关", "-j", "呼和浩特市")) == keys(out)[2:]
+
+
+def test_overlap_in_one_place_counts_that_places_measures_only(store: Path) -> None:
+    out = ask(store, "overlap", "公安机关", "市司法局", "-j", "包头市")
+    assert [(r["jurisdiction"], r["key"]) for r in out["rows"]] == [("包头市", "一（一）")]
+    assert (out["countA"], out["countB"], out["shared"]) == (2, 2, 1)
+
+
+def test_a_plain_question_about_a_shared_name_in_one_place(store: Path) -> None:
+    out = ask(store, "ask", "包头市公安机关牵头哪些措施")
+    assert keys(out) == [("包头市", "一（一）", "lead"), ("包头市", "一（二）", "lead")]
