@@ -293,14 +293,13 @@ def _pair_overlap(store: Any, typed_a: str, typed_b: str, place: Any) -> tuple[l
 
 def _top_pairs(store: Any, top: int, with_collective: bool, place: Any) -> tuple[list[dict], list[str]]:
     import queries
-    from kg.resolve import all_agencies
 
     if place is None:
         shown, total = queries.top_pairs(store, top, with_collective)
     else:
-        in_place = {a.iri for a in all_agencies(store) if place.iri in a.places}
+        # pairs are counted per place of the shared measures' documents
         rows = [r for r in queries.overlap_top(store) if (with_collective or not r["collective"])
-                and r["agencyA"] in in_place and r["agencyB"] in in_place]
+                and r["jurisdiction"] == place.name]
         shown, total = rows[:top], len(rows)
     note = f"top {len(shown)} of {total} agency pairs that share a measure"
     if not with_collective:

@@ -40,9 +40,14 @@ def agency_profile(store: Any, hit: Any, place: Any = None) -> dict:
         if row["agency"] == hit.iri and row["topic"] in labels:
             topic_counts[labels[row["topic"]]] += row["measures"]
     partners = []
+    # pairs are counted per place of the shared measures' documents: one row per partner and place
+    there = place.name if place is not None else None
     for row in queries.overlap_top(store, hit.iri):
+        if there is not None and row["jurisdiction"] != there:
+            continue
         other = row["nameB"] if row["agencyA"] == hit.iri else row["nameA"]
-        partners.append({"partner": other, "shared": row["shared"], "jaccard": row["jaccard"]})
+        partners.append({"partner": other, "jurisdiction": row["jurisdiction"], "shared": row["shared"],
+                         "jaccard": row["jaccard"]})
     outcomes = _unique(queries.outcomes(store, hit.iri), "o")
     return {
         "agency": hit.name, "jurisdiction": place.name if place is not None else hit.jurisdiction,
@@ -65,7 +70,9 @@ def _print_profile(p: dict, category: str | None) -> None:
     sections = [
         ("measures", p["measures"], ["id", "key", "heading", "role", "title"]),
         ("targets of the measures it leads", p["targets"], ["id", "key", "metric", "target"]),
-        ("partners (shared measures)", p["partners"][:10], ["partner", "shared", "jaccard"]),
+        ("partners (shared measures)", p["partners"][:10],
+         ["partner", *(["jurisdiction"] if len({r["jurisdiction"] for r in p["partners"]}) > 1 else []),
+          "shared", "jaccard"]),
         ("reported outcomes", p["outcomes"], ["period", "metric", "value", "unit", "title"]),
     ]
     for title, rows, columns in sections:

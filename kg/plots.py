@@ -82,11 +82,12 @@ def overlap_heatmap(agencies: Sequence[dict], pairs: Sequence[dict], path: Path,
 
     chosen = sorted(agencies, key=lambda a: (-int(a["measures"]), a["name"]))[:top]
     chosen.sort(key=lambda a: (a["jurisdiction"] or "", -int(a["measures"]), a["name"]))
-    index = {a["agency"]: i for i, a in enumerate(chosen)}
+    # an agency is counted, and paired, in each place apart (one name written in plans of several places)
+    index = {(a["agency"], a["jurisdiction"]): i for i, a in enumerate(chosen)}
     n = len(chosen)
     grid = np.zeros((n, n))
     for p in pairs:
-        i, j = index.get(p["agencyA"]), index.get(p["agencyB"])
+        i, j = index.get((p["agencyA"], p["jurisdiction"])), index.get((p["agencyB"], p["jurisdiction"]))
         if i is not None and j is not None:
             grid[i, j] = grid[j, i] = int(p["shared"])
     labels = [f"{a['name']} ({a['measures']})" for a in chosen]

@@ -58,7 +58,7 @@ __all__ = [
 FILE = "tables.sqlite"
 # Bumped when a table or a derived rule changes, and recorded in the database's info table for tools that open it;
 # any change to this file already makes the next build read every file again (the build's code fingerprint).
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # One table per kind of node a document states, in the order document_rows fills them. Column names follow the
 # RDF properties they mirror (ontology/README.md); "n" is the 1-based position that ends the node's IRI
@@ -138,9 +138,11 @@ CREATE TABLE agency_alt(agency TEXT, alt TEXT);
 CREATE TABLE agency_collective(agency TEXT PRIMARY KEY);
 CREATE TABLE place_name(place TEXT PRIMARY KEY, name TEXT);
 CREATE TABLE place_alt(place TEXT, alt TEXT);
-CREATE TABLE agency_counts(agency TEXT PRIMARY KEY, lead INTEGER, co INTEGER, guide INTEGER, implement INTEGER,
-                           measures INTEGER);
-CREATE TABLE pairs(a TEXT, b TEXT, shared INTEGER, PRIMARY KEY (a, b)) WITHOUT ROWID;
+-- counted per place of the measures' documents ('' for a document that states none): one name written in plans
+-- of several places (公安机关) is counted, and paired, in each place apart
+CREATE TABLE agency_counts(agency TEXT, place TEXT, lead INTEGER, co INTEGER, guide INTEGER, implement INTEGER,
+                           measures INTEGER, PRIMARY KEY (agency, place)) WITHOUT ROWID;
+CREATE TABLE pairs(a TEXT, b TEXT, place TEXT, shared INTEGER, PRIMARY KEY (a, b, place)) WITHOUT ROWID;
 """
 
 # Indexes are made once the rows are in (cheaper than keeping them sorted row by row) and kept by incremental
@@ -304,21 +306,23 @@ def document_rows(doc: Document) -> dict[str, list[tuple]]:
 
 
 def doc_rows_contributions(rows: dict[str, list]) -> tuple[Counter, Counter]:
-    """What one document adds to the collection's counts: (agency, role) → measures, with (agency, "") →
-    measures in any role; and (agency A, agency B) with A < B → measures both take part in."""
+    """What one document adds to the collection's counts, in its place (its key, "" for none): (agency, place,
+    role) → measures, with (agency, place, "") → measures in any role; and (agency A, agency B, place) with A < B →
+    measures both take part in."""
     counts: Counter = Counter()
     pairs: Counter = Counter()
+    place = rows["documents"][0][-1] or ""
     by_measure: dict[str, set[str]] = {}
     for mid, agency, role in rows["roles"]:
-        counts[(agency, role)] += 1
+        counts[(agency, place, role)] += 1
         by_measure.setdefault(mid, set()).add(agency)
     for members in by_measure.values():
         ordered = sorted(members)
         for agency in ordered:
-            counts[(agency, "")] += 1
+            counts[(agency, place, "")] += 1
         for i, a in enumerate(ordered):
             for b in ordered[i + 1:]:
-                pairs[(a, b)] += 1
+                pairs[(a, b, place)] += 1
     return counts, pairs
 
 
@@ -482,16 +486,16 @@ class TableWriter:
         db.execute("COMMIT")
         db.close()
 
-    _SLOTS = ("lead", "co", "guide", "implement", "")  # agency_counts' columns after the agency
+    _SLOTS = ("lead", "co", "guide", "implement", "")  # agency_counts' columns after the agency and place
 
     def _base_counts(self) -> Counter:
-        """The copied counts of the agencies this build touches, (agency, role) → measures."""
+        """The copied counts of the agencies this build touches, (agency, place, role) → measures."""
         base: Counter = Counter()
-        query = ("SELECT agency, lead, co, guide, implement, measures FROM agency_counts "
+        query = ("SELECT agency, place, lead, co, guide, implement, measures FROM agency_counts "
                  "WHERE agency IN (SELECT agency FROM temp.touched_agencies)")
-        for agency, *values in self.db.execute(query):
+        for agency, place, *values in self.db.execute(query):
             for role, value in zip(self._SLOTS, values, strict=True):
-                base[(agency, role)] = value
+                base[(agency, place, role)] = value
         return base
 
     def _write_counts(self, base: Counter) -> None:
@@ -500,19 +504,19 @@ class TableWriter:
         db = self.db
         slot = {role: i for i, role in enumerate(self._SLOTS)}
         base.update(self.counts)
-        by_agency: dict[str, list[int]] = {}
-        for (agency, role), value in base.items():
+        by_agency: dict[tuple[str, str], list[int]] = {}
+        for (agency, place, role), value in base.items():
             if value > 0:
-                by_agency.setdefault(agency, [0, 0, 0, 0, 0])[slot[role]] = value
-        db.executemany("INSERT INTO agency_counts VALUES (?, ?, ?, ?, ?, ?)",
-                       [(agency, *values) for agency, values in by_agency.items()])
+                by_agency.setdefault((agency, place), [0, 0, 0, 0, 0])[slot[role]] = value
+        db.executemany("INSERT INTO agency_counts VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       [(*key, *values) for key, values in by_agency.items()])
         if self.fresh:
-            db.executemany("INSERT INTO pairs VALUES (?, ?, ?)",
-                           [(a, b, shared) for (a, b), shared in self.pairs.items() if shared > 0])
+            db.executemany("INSERT INTO pairs VALUES (?, ?, ?, ?)",
+                           [(*pair, shared) for pair, shared in self.pairs.items() if shared > 0])
             return
-        changed = [(a, b, delta) for (a, b), delta in self.pairs.items() if delta]
-        db.executemany("INSERT INTO pairs VALUES (?, ?, ?) ON CONFLICT (a, b) DO UPDATE SET shared = shared + "
-                       "excluded.shared", changed)
+        changed = [(*pair, delta) for pair, delta in self.pairs.items() if delta]
+        db.executemany("INSERT INTO pairs VALUES (?, ?, ?, ?) ON CONFLICT (a, b, place) DO UPDATE SET shared = "
+                       "shared + excluded.shared", changed)
         db.execute("DELETE FROM pairs WHERE shared <= 0")
 
     def abort(self) -> None:

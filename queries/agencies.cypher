@@ -1,7 +1,8 @@
-// Every agency, with how many measures it takes part in, by role.
+// Every agency, with how many measures it takes part in, by role: a row per place of the measures' documents
+// (a name written in plans of several places, 公安机关, is counted in each; null for a plan that states none).
 // params: $jurisdiction (name, or null for all)
-MATCH (a:Agency)-[r:LEADS|CO_RESPONSIBLE_FOR|GUIDES|IMPLEMENTS]->(m:Measure)
-OPTIONAL MATCH (a)-[:JURISDICTION]->(j:Jurisdiction)
+MATCH (a:Agency)-[r:LEADS|CO_RESPONSIBLE_FOR|GUIDES|IMPLEMENTS]->(m:Measure)-[:IN_DOCUMENT]->(d:Document)
+OPTIONAL MATCH (d)-[:JURISDICTION]->(j:Jurisdiction)
 WITH a, r, m, j
 WHERE $jurisdiction IS NULL OR j.prefLabel = $jurisdiction OR $jurisdiction IN j.altLabel
 RETURN a.prefLabel AS name, j.prefLabel AS jurisdiction,

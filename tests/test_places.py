@@ -81,3 +81,20 @@ def test_overlap_in_one_place_counts_that_places_measures_only(store: Path) -> N
 def test_a_plain_question_about_a_shared_name_in_one_place(store: Path) -> None:
     out = ask(store, "ask", "包头市公安机关牵头哪些措施")
     assert keys(out) == [("包头市", "一（一）", "lead"), ("包头市", "一（二）", "lead")]
+
+
+def test_a_name_written_in_two_places_is_counted_and_paired_in_each_place_apart(store: Path) -> None:
+    counts = {(r["name"], r["jurisdiction"]): (r["lead"], r["measures"]) for r in ask(store, "agencies")["rows"]}
+    assert counts[("公安机关", "包头市")] == (2, 2) and counts[("公安机关", "呼和浩特市")] == (1, 1)
+    rows = ask(store, "agencies", "-j", "包头市")["rows"]
+    assert {(r["name"], r["measures"]) for r in rows} == {("公安机关", 2), ("包头市司法局", 2)}
+    pairs = {(r["nameA"], r["nameB"], r["jurisdiction"]): (r["shared"], r["nA"], r["nB"])
+             for r in ask(store, "overlap", "--top", "10")["rows"]}
+    assert pairs == {("市公安局", "市司法局", None): (2, 2, 2),
+                     ("呼和浩特市司法局", "公安机关", "呼和浩特市"): (1, 2, 1),
+                     ("公安机关", "包头市司法局", "包头市"): (1, 2, 2)}
+    only = ask(store, "overlap", "--top", "10", "-j", "包头市")["rows"]
+    assert [(r["nameA"], r["nameB"]) for r in only] == [("公安机关", "包头市司法局")]
+    profile = ask(store, "agency", "公安机关", "-j", "包头市")
+    assert profile["roles"]["lead"] == 2
+    assert [(p["partner"], p["shared"]) for p in profile["partners"]] == [("包头市司法局", 1)]
