@@ -119,7 +119,8 @@ def workload_bars(agencies: Sequence[dict], path: Path, top: int = 30, title: st
     chosen.reverse()  # barh draws bottom-up; the busiest agency goes on top
     n = len(chosen)
     several_places = len({a["jurisdiction"] for a in chosen}) > 1
-    labels = [a["name"] + (f"（{a['jurisdiction']}）" if several_places and a["jurisdiction"] not in a["name"] else "")
+    labels = [a["name"] + (f"（{a['jurisdiction']}）" if several_places and a["jurisdiction"]
+                           and a["jurisdiction"] not in a["name"] else "")
               for a in chosen]
     with matplotlib.rc_context(_rc()):
         fig, ax = _figure(*workload_size(n))

@@ -98,3 +98,10 @@ def test_a_name_written_in_two_places_is_counted_and_paired_in_each_place_apart(
     profile = ask(store, "agency", "公安机关", "-j", "包头市")
     assert profile["roles"]["lead"] == 2
     assert [(p["partner"], p["shared"]) for p in profile["partners"]] == [("包头市司法局", 1)]
+
+
+def test_charts_and_views_draw_an_unplaced_plan_and_a_shared_name(store: Path, tmp_path: Path) -> None:
+    for args, out in ((["plot", "workload"], "w.png"), (["plot", "overlap"], "o.png"), (["view"], "v.html")):
+        result = CliRunner().invoke(cli, [*args, "-o", str(tmp_path / out), "--store", str(store)])
+        assert result.exit_code == 0, result.output
+        assert (tmp_path / out).stat().st_size > 1000
