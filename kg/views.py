@@ -154,7 +154,8 @@ class _Index:
                 if label in _KIND_OF_LABEL:
                     self.kind[node.id] = _KIND_OF_LABEL[label]
                     break
-        self.place: dict[str, str] = {}  # agency / document → jurisdiction IRI
+        self.place: dict[str, str] = {}  # agency / document → jurisdiction IRI (an agency of several: the least)
+        self.places: dict[str, set[str]] = defaultdict(set)  # agency / document → every jurisdiction IRI
         self.place_name: dict[str, str] = {}
         self.out: dict[str, list] = defaultdict(list)  # node → edges leaving it (view edges only)
         self.into: dict[str, list] = defaultdict(list)
@@ -162,7 +163,9 @@ class _Index:
         self.evidence: dict[str, str] = {}  # target / outcome → its oa:TextQuoteSelector
         for edge in pg.edges:
             if edge.type == "JURISDICTION":
-                self.place[edge.source] = edge.target
+                # one name written in plans of several places (公安机关) has each of them
+                self.places[edge.source].add(edge.target)
+                self.place[edge.source] = min(self.places[edge.source])
                 place = pg.nodes.get(edge.target)
                 if place is not None:
                     self.place_name[edge.target] = _text(place.props.get("prefLabel"))
@@ -391,7 +394,9 @@ def _category_legend(ix: _Index, agencies: Iterable[str]) -> list[tuple[str, str
 
 
 def _in_place(ix: _Index, iri: str, place: str | None) -> bool:
-    return place is None or ix.kind[iri] == "topic" or ix.place_of(iri) == place
+    if place is None or ix.kind[iri] == "topic":
+        return True
+    return place in ix.places[iri] if iri in ix.places else ix.place_of(iri) == place
 
 
 def graph_view(pg: PropertyGraph, place: str | None = None, hide: Iterable[str] = ("topic",)) -> View:

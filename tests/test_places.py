@@ -105,3 +105,26 @@ def test_charts_and_views_draw_an_unplaced_plan_and_a_shared_name(store: Path, t
         result = CliRunner().invoke(cli, [*args, "-o", str(tmp_path / out), "--store", str(store)])
         assert result.exit_code == 0, result.output
         assert (tmp_path / out).stat().st_size > 1000
+
+
+def test_the_view_of_one_place_keeps_a_name_written_in_several_places() -> None:
+    from kg.projection import Edge, Node, PropertyGraph
+    from kg.views import graph_view
+
+    nodes = {
+        "p1": Node("p1", ["Jurisdiction"], {"id": "p1", "prefLabel": "呼和浩特市"}),
+        "p2": Node("p2", ["Jurisdiction"], {"id": "p2", "prefLabel": "包头市"}),
+        "a": Node("a", ["Agency"], {"id": "a", "prefLabel": "公安机关"}),
+        "d1": Node("d1", ["Document", "Plan"], {"id": "d1", "title": "呼和浩特市方案"}),
+        "d2": Node("d2", ["Document", "Plan"], {"id": "d2", "title": "包头市方案"}),
+        "m1": Node("m1", ["Measure"], {"id": "m1", "heading": "巡逻防控", "key": "一"}),
+        "m2": Node("m2", ["Measure"], {"id": "m2", "heading": "治安防控", "key": "一"}),
+    }
+    edges = [Edge("a", "JURISDICTION", "p1", {}), Edge("a", "JURISDICTION", "p2", {}),
+             Edge("d1", "JURISDICTION", "p1", {}), Edge("d2", "JURISDICTION", "p2", {}),
+             Edge("m1", "IN_DOCUMENT", "d1", {}), Edge("m2", "IN_DOCUMENT", "d2", {}),
+             Edge("a", "LEADS", "m1", {"basis": "explicit"}), Edge("a", "LEADS", "m2", {"basis": "explicit"})]
+    for place, measure in (("p1", "m1"), ("p2", "m2")):
+        view = graph_view(PropertyGraph(nodes, edges), place)
+        assert {n["id"] for n in view.nodes} >= {"a", measure}
+        assert [(e["from"], e["to"]) for e in view.edges if e["role"] == "LEADS"] == [("a", measure)]
