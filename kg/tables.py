@@ -320,16 +320,14 @@ def doc_rows_contributions(rows: dict[str, list]) -> tuple[list[tuple], list[tup
     place = rows["documents"][0][-1] or ""
     roles = rows["roles"]
     counts = [(agency, place, role) for _, agency, role in roles]
-    by_measure: dict[str, set[str]] = {}
     roles_of: dict[str, list[tuple[str, str]]] = {}
     for mid, agency, role in roles:
-        by_measure.setdefault(mid, set()).add(agency)
         roles_of.setdefault(mid, []).append((agency, role))
     topics = [(topic, place, agency, role) for mid, topic in rows["measure_about"]
               for agency, role in roles_of.get(mid, ())]
     pairs: list[tuple] = []
-    for members in by_measure.values():
-        ordered = sorted(members)
+    for measure_roles in roles_of.values():
+        ordered = sorted({agency for agency, _ in measure_roles})
         counts += [(agency, place, "") for agency in ordered]
         pairs += [(a, b, place) for i, a in enumerate(ordered) for b in ordered[i + 1:]]
     return counts, pairs, topics
@@ -521,20 +519,19 @@ class TableWriter:
                 by_agency.setdefault((agency, place), [0, 0, 0, 0, 0])[slot[role]] = value
         db.executemany("INSERT INTO agency_counts VALUES (?, ?, ?, ?, ?, ?, ?)",
                        [(*key, *values) for key, values in by_agency.items()])
+        self._write_sums("pairs", ("a", "b", "place"), "shared", self.pairs)
+        self._write_sums("topic_agency_counts", ("topic", "place", "agency", "role"), "measures", self.topics)
+
+    def _write_sums(self, table: str, keys: tuple[str, ...], column: str, sums: Counter) -> None:
+        """A table of sums over documents, keyed by ``keys``: a fresh file gets every positive sum; a copy adds
+        each change to the sum it has, and drops the sums that reached zero."""
+        insert = f"INSERT INTO {table} VALUES ({', '.join('?' * (len(keys) + 1))})"
         if self.fresh:
-            db.executemany("INSERT INTO pairs VALUES (?, ?, ?, ?)",
-                           [(*pair, shared) for pair, shared in self.pairs.items() if shared > 0])
-            db.executemany("INSERT INTO topic_agency_counts VALUES (?, ?, ?, ?, ?)",
-                           [(*key, n) for key, n in self.topics.items() if n > 0])
+            self.db.executemany(insert, [(*key, n) for key, n in sums.items() if n > 0])
             return
-        changed = [(*pair, delta) for pair, delta in self.pairs.items() if delta]
-        db.executemany("INSERT INTO pairs VALUES (?, ?, ?, ?) ON CONFLICT (a, b, place) DO UPDATE SET shared = "
-                       "shared + excluded.shared", changed)
-        db.execute("DELETE FROM pairs WHERE shared <= 0")
-        changed = [(*key, delta) for key, delta in self.topics.items() if delta]
-        db.executemany("INSERT INTO topic_agency_counts VALUES (?, ?, ?, ?, ?) ON CONFLICT (topic, place, agency, "
-                       "role) DO UPDATE SET measures = measures + excluded.measures", changed)
-        db.execute("DELETE FROM topic_agency_counts WHERE measures <= 0")
+        self.db.executemany(f"{insert} ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {column} = {column} + "
+                            f"excluded.{column}", [(*key, delta) for key, delta in sums.items() if delta])
+        self.db.execute(f"DELETE FROM {table} WHERE {column} <= 0")
 
     def abort(self) -> None:
         try:
