@@ -154,8 +154,8 @@ class _Index:
                 if label in _KIND_OF_LABEL:
                     self.kind[node.id] = _KIND_OF_LABEL[label]
                     break
-        self.place: dict[str, str] = {}  # agency / document → jurisdiction IRI (an agency of several: the least)
-        self.places: dict[str, set[str]] = defaultdict(set)  # agency / document → every jurisdiction IRI
+        # agency / document → its jurisdiction IRIs (one name written in plans of several places, 公安机关, has each)
+        self.places: dict[str, set[str]] = {}
         self.place_name: dict[str, str] = {}
         self.out: dict[str, list] = defaultdict(list)  # node → edges leaving it (view edges only)
         self.into: dict[str, list] = defaultdict(list)
@@ -163,9 +163,7 @@ class _Index:
         self.evidence: dict[str, str] = {}  # target / outcome → its oa:TextQuoteSelector
         for edge in pg.edges:
             if edge.type == "JURISDICTION":
-                # one name written in plans of several places (公安机关) has each of them
-                self.places[edge.source].add(edge.target)
-                self.place[edge.source] = min(self.places[edge.source])
+                self.places.setdefault(edge.source, set()).add(edge.target)
                 place = pg.nodes.get(edge.target)
                 if place is not None:
                     self.place_name[edge.target] = _text(place.props.get("prefLabel"))
@@ -190,19 +188,20 @@ class _Index:
         return next((e.target for e in self.out.get(measure, ()) if e.type == "IN_DOCUMENT"), None)
 
     def place_of(self, iri: str) -> str | None:
-        """The jurisdiction of an agency or document, or of the document a measure, target or outcome is in."""
-        if iri in self.place:
-            return self.place[iri]
+        """The jurisdiction of an agency or document (of an agency of several, the least IRI: where the layout puts
+        it), or of the document a measure, target or outcome is in."""
+        if iri in self.places:
+            return min(self.places[iri])
         kind = self.kind.get(iri)
         if kind == "measure":
             doc = self.measure_document(iri)
-            return self.place.get(doc) if doc else None
+            return self.place_of(doc) if doc else None
         if kind == "target":
             measure = next((e.source for e in self.into.get(iri, ()) if e.type == "HAS_TARGET"), None)
             return self.place_of(measure) if measure else None
         if kind == "outcome":
             doc = next((e.source for e in self.into.get(iri, ()) if e.type == "HAS_OUTCOME"), None)
-            return self.place.get(doc) if doc else None
+            return self.place_of(doc) if doc else None
         return None
 
     def agency_label(self, iri: str) -> str:
@@ -270,7 +269,7 @@ def _tip(ix: _Index, iri: str, kind: str) -> list[list[str]]:
             lines.append(["src", f"{doc_source}, line {_text(p.get('line'))}"])
     elif kind == "agency":
         lines.append(["h", ix.agency_label(iri)])
-        place = ix.place_name.get(ix.place.get(iri, ""), "")
+        place = ix.place_name.get(ix.place_of(iri) or "", "")
         lines.append(["p", f"{place}  ·  {agency_category(p)}".strip(" ·")])
         written = [w for w in (p.get("altLabel") or []) if w != ix.agency_label(iri)]
         if written:
@@ -283,7 +282,7 @@ def _tip(ix: _Index, iri: str, kind: str) -> list[list[str]]:
                       or "no measures"])
     elif kind == "document":
         lines.append(["h", _text(p.get("title")) or "(untitled)"])
-        meta = [_text(p.get("identifier")), _text(p.get("issued")), ix.place_name.get(ix.place.get(iri, ""), "")]
+        meta = [_text(p.get("identifier")), _text(p.get("issued")), ix.place_name.get(ix.place_of(iri) or "", "")]
         lines.append(["p", "  ".join(m for m in meta if m)])
         lines.append(["src", _text(p.get("source"))])
     elif kind in ("target", "outcome"):
