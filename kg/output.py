@@ -106,21 +106,24 @@ def _shorten(text: str, limit: int = MAX_CELL) -> str:
     return text[: _cut(text, limit - 1)] + "…"
 
 
-def _column(header: str, values: list, full: bool) -> tuple[list[str], int]:
+def _column(header: str, values: Sequence, full: bool) -> tuple[list[str], int]:
     """One column's cells, padded to the column's width, and that width.
 
     The work is done once per distinct value (answers repeat names, places and units thousands of times)
     and mostly by map() over C functions; per cell there is only a dict lookup."""
-    kinds = set(map(type, values))
-    if kinds <= {str}:
-        raw = values
-    elif kinds == {float}:
-        raw = list(map(format, values, repeat(".3f")))  # what _cell does to a float, without a call per cell
-    elif kinds == {int}:
-        raw = list(map(str, values))  # years, counts: _cell's text, without a call per cell
-    else:
-        raw = [v if type(v) is str else _cell(v) for v in values]  # collapsing _cell's text again: no change
-    distinct = list(dict.fromkeys(raw))
+    # the distinct values first: a column all of text (most are) is known as such from them (a str is never
+    # equal to a value of another type, so none hides behind one), without a pass over every cell
+    distinct = list(dict.fromkeys(values))
+    raw = values
+    if not set(map(type, distinct)) <= {str}:
+        kinds = set(map(type, values))  # every cell's: 1, 1.0 and True are one key of a dict
+        if kinds == {float}:
+            raw = list(map(format, values, repeat(".3f")))  # what _cell does to a float, without a call per cell
+        elif kinds == {int}:
+            raw = list(map(str, values))  # years, counts: _cell's text, without a call per cell
+        else:
+            raw = [v if type(v) is str else _cell(v) for v in values]  # collapsing _cell's text again: no change
+        distinct = list(dict.fromkeys(raw))
     texts = list(map(" ".join, map(str.split, distinct)))  # _cell's collapsing, as one C-level pass
     widths = _widths(texts)
     for i in [i for i, w in enumerate(widths) if w < 0 or (w > MAX_CELL and not full)]:
