@@ -269,17 +269,21 @@ def _tip(ix: _Index, iri: str, kind: str) -> list[list[str]]:
             lines.append(["src", f"{doc_source}, line {_text(p.get('line'))}"])
     elif kind == "agency":
         lines.append(["h", ix.agency_label(iri)])
-        place = ix.place_name.get(ix.place_of(iri) or "", "")
-        lines.append(["p", f"{place}  ·  {agency_category(p)}".strip(" ·")])
+        # a name written in plans of several places (公安机关) is one node: the tip names every place, and counts
+        # its measures in each
+        places = sorted(ix.place_name.get(place, "") for place in ix.places.get(iri, ()))
+        lines.append(["p", f"{'、'.join(places)}  ·  {agency_category(p)}".strip(" ·")])
         written = [w for w in (p.get("altLabel") or []) if w != ix.agency_label(iri)]
         if written:
             lines.append(["p", "written as: " + "、".join(map(str, written))])
-        counts = defaultdict(int)
+        counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))  # place name → role → measures
         for edge in ix.out.get(iri, ()):
             if edge.type in ROLE_EDGES:
-                counts[edge.type] += 1
-        lines.append(["p", "  ".join(f"{_ROLE_ZH[t]} {counts[t]}" for t in ROLE_EDGES if counts[t])
-                      or "no measures"])
+                where = ix.place_name.get(ix.place_of(edge.target) or "", "") if len(places) > 1 else ""
+                counts[where][edge.type] += 1
+        for where in sorted(counts) or [""]:
+            told = "  ".join(f"{_ROLE_ZH[t]} {n}" for t in ROLE_EDGES if (n := counts[where][t])) or "no measures"
+            lines.append(["p", f"{where}: {told}" if where else told])
     elif kind == "document":
         lines.append(["h", _text(p.get("title")) or "(untitled)"])
         meta = [_text(p.get("identifier")), _text(p.get("issued")), ix.place_name.get(ix.place_of(iri) or "", "")]
