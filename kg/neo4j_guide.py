@@ -43,7 +43,7 @@ class Question:
 HEADLINE = (
     Question("measures_by_agency", "谁牵头什么 · Who leads what", ("agency", "role")),
     Question("overlap", "两个单位在哪里交汇 · Where two agencies meet", ("agencyA", "agencyB")),
-    Question("overlap_top", "交集最多的单位 · Most overlapping agencies"),
+    Question("overlap_top", "交集最多的单位 · Most overlapping agencies", ("jurisdiction",)),
     Question("measures_without_lead", "没有牵头单位的措施 · Measures with no lead", ("jurisdiction",)),
     Question("targets", "到期目标 · Targets due by a year", ("year",)),
     Question("topic_measures", "一个工作领域在各地 · A topic across places", ("topic", "jurisdiction")),

@@ -78,3 +78,20 @@ def test_the_guide_queries_answer_as_the_cli_does(runner: Any, seed_store: Path,
     no_lead = _query(driver, queries.cypher("measures_without_lead"), jurisdiction=None)
     with open_store(seed_store) as store:
         assert {r["id"] for r in no_lead} == {r["id"] for r in queries.measures_without_lead(store, None)}
+
+
+def test_the_overlap_questions_pair_agencies_per_place_as_the_cli_does(runner: Any, seed_store: Path,
+                                                                        driver: Any) -> None:
+    from kg.store import open_store
+
+    _push(runner, seed_store)
+    top = _query(driver, queries.cypher("overlap_top"), jurisdiction=None)
+    partners = _query(driver, queries.cypher("partners"), agency="呼和浩特市公安局")
+    with open_store(seed_store) as store:
+        shown, _ = queries.top_pairs(store, 10)
+        (police,) = [a for a in queries.agencies(store) if a["name"] == "呼和浩特市公安局"]
+        expected_partners = {((r["nameB"] if r["agencyA"] == police["agency"] else r["nameA"]), r["jurisdiction"],
+                              r["shared"]) for r in queries.overlap_top(store, police["agency"])}
+    assert [(r["agencyA"], r["agencyB"], r["jurisdiction"], r["shared"], r["nA"], r["nB"]) for r in top] == \
+        [(r["nameA"], r["nameB"], r["jurisdiction"], r["shared"], r["nA"], r["nB"]) for r in shown]
+    assert {(r["partner"], r["jurisdiction"], r["shared"]) for r in partners} == expected_partners
