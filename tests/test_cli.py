@@ -185,6 +185,17 @@ def test_help_does_not_import_heavy_libraries() -> None:
     assert out.stdout.strip() == "[]"
 
 
+def test_asking_in_chinese_does_not_load_the_extractor(seed_store: Path) -> None:
+    # kg ask reads the short forms of place names from loaders.agencies; the rest of the loaders (their
+    # patterns and dataclasses, 0.17 s) is for reading documents
+    code = ("import sys; from click.testing import CliRunner; from kg.cli import cli; "
+            f"r = CliRunner().invoke(cli, ['ask', '呼市公安局牵头哪些措施？', '--store', {str(seed_store)!r}]); "
+            "print(r.exit_code, '加强互联网管控' in r.output, "
+            "[m for m in ('loaders.document', 'loaders.duties', 'loaders.outline') if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "0 True []"
+
+
 def test_a_fresh_process_writes_its_whole_answer_to_a_pipe(seed_store: Path) -> None:
     # kg's main() leaves its objects to the operating system at exit (gc.freeze): the answer still reaches a
     # pipe whole, errors still exit non-zero with their message
