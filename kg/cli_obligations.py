@@ -47,11 +47,6 @@ def _number(value: float | None) -> str:
     return number_text(value)
 
 
-# What select_targets asks for besides the columns it shows: what the place filter looks at (and "t", a row's
-# key, when the answers of several agencies are merged).
-_TARGET_NEEDS = ("jurisdiction",)
-
-
 def select_targets(store: Any, agency: str | None, topic: str | None, place: Any, due: int | None,
                    columns: Sequence[str] | None = None) -> tuple:
     """Target rows for the filters, and the notes that say how the filters were understood. With ``columns``
@@ -62,15 +57,14 @@ def select_targets(store: Any, agency: str | None, topic: str | None, place: Any
     topic_hit = _topic_or_none(store, topic)
     hits = _agencies_or_none(store, agency, place)
     several = hits is not None and len(hits) > 1
-    asked = None if columns is None else tuple(dict.fromkeys(
-        [*columns, *_TARGET_NEEDS] + (["t"] if several else [])))
-    # the agency, the topic and the year are bound in the query (it starts from them); the place is filtered here
+    # what it shows, and "t" (a row's key) when the answers of several agencies are merged
+    asked = None if columns is None else tuple(dict.fromkeys([*columns] + (["t"] if several else [])))
+    # the agency, the topic, the year and the place are bound in the query (it starts from them)
     answers = [queries.targets(store, hit.iri if hit else None, topic_hit.iri if topic_hit else None, due,
-                               columns=asked) for hit in hits or [None]]
+                               columns=asked, place=place.iri if place is not None else None)
+               for hit in hits or [None]]
     # one answer is printed as it comes (a kg.tables.Answer, column by column); several are merged
     rows: Sequence[dict] = answers[0] if not several else _unique([r for a in answers for r in a], "t")
-    if place is not None:
-        rows = [r for r in rows if r.get("jurisdiction") == place.name]
     notes = [n for n in [describe_matches(agency, hits) if hits else None] if n]
     scope = []
     if hits:
@@ -184,8 +178,8 @@ def track_rows(store: Any, topic: Any, place: Any) -> Answer:
     from kg.tables import Answer
 
     by_measure: dict[str, list[str]] = {}
-    for mid, metric, target in _tuples(queries.targets(store, None, topic.iri, columns=_TRACK_TARGET),
-                                       _TRACK_TARGET):
+    for mid, metric, target in _tuples(queries.targets(store, None, topic.iri, columns=_TRACK_TARGET,
+                                                       place=place.iri if place else None), _TRACK_TARGET):
         by_measure.setdefault(mid, []).append(f"{metric} {target}".strip())
     targets = {mid: "；".join(texts) for mid, texts in by_measure.items()}
     measures = queries.topic_measures(store, topic.iri, place.iri if place else None, columns=_TRACK_MEASURE)

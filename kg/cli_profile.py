@@ -36,7 +36,7 @@ def agency_profile(store: Any, hit: Any, place: Any = None) -> dict:
     role_of = list(zip(_column(measures, "id"), _column(measures, "role"), strict=True))
     roles = Counter(role for _, role in role_of)
     led = {measure for measure, role in role_of if role == "lead"}
-    targets = [r for r in _unique(queries.targets(store, lead=hit.iri), "t") if r["id"] in led]
+    targets = [r for r in _unique(queries.targets(store, lead=hit.iri, place=in_place), "t") if r["id"] in led]
     labels = {t.iri: t.label for t in all_topics(store)}
     topic_counts: Counter[str] = Counter()
     for row in queries.topic_agencies(store, None, in_place, hit.iri):

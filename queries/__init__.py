@@ -292,11 +292,12 @@ def targets(
     due: int | None = None,
     lead: str | None = None,
     columns: tuple[str, ...] | None = None,
+    place: str | None = None,
 ) -> Sequence[dict]:
     """Targets (quantitative obligations) with their measure and lead agencies, one row each; ``agency``
     keeps the measures that agency takes part in, ``lead`` those it leads, ``topic`` those on that topic or a
-    narrower one (IRIs), ``due`` the targets due by the end of that year (a stated deadline); ``columns`` keeps
-    only those columns (see _ask).
+    narrower one (IRIs), ``due`` the targets due by the end of that year (a stated deadline), ``place`` those
+    of that place's documents (IRI); ``columns`` keeps only those columns (see _ask).
 
     Each is bound in the query, which then starts from it. The lists in a row (``leads`` names joined by 、,
     ``agencies`` and ``topics`` IRIs joined by spaces) are sorted: their order in the SPARQL answer follows
@@ -304,7 +305,7 @@ def targets(
     (kg.tables.target_text of comparator, value, unit and deadline: the tables hold it, made from the same values
     when the store is built)."""
     params = {"agency": _Key(agency) if agency else None, "lead": _Key(lead) if lead else None,
-              "topic": _Key(topic) if topic else None, "due": due}
+              "topic": _Key(topic) if topic else None, "due": due, "place": _Key(place) if place else None}
     if _from_tables(store):
         return _ask(store, "targets", columns=columns, **params)
     from kg.tables import target_text

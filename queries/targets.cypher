@@ -1,5 +1,5 @@
 // Which quantitative obligations do the plans set, due by a year, and who leads each measure?
-// params: $year (integer, or null for all; the SPARQL's ?due); the SPARQL can also keep one agency's measures (?agency: takes part, ?lead: leads)
+// params: $year (integer, or null for all; the SPARQL's ?due); the SPARQL can also keep one agency's measures (?agency: takes part, ?lead: leads), a topic's or a place's
 MATCH (m:Measure)-[:HAS_TARGET]->(t:Target)
 MATCH (m)-[:IN_DOCUMENT]->(d:Document)
 WHERE $year IS NULL OR t.deadlineYear <= $year

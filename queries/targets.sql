@@ -5,7 +5,7 @@
 -- by 2015", kg.tables.target_text; queries.targets adds it to the SPARQL file's rows).
 -- params (all optional, "-- @if" lines): :agency (agency key: measures it takes part in), :lead (agency key:
 -- measures it leads), :topic (topic key: measures on it or a narrower one), :due (integer: targets due by the
--- end of that year, a stated deadline).
+-- end of that year, a stated deadline), :place (place key: targets of that place's documents).
 SELECT t.mid AS id, t.key, m.heading, t.metric, t.comparator, t.value, t.unit, t.deadline,
        t.deadline_year AS deadlineYear, t.quote, t.line, d.title, t.source, pn.name AS jurisdiction,
        t.ord AS "order", t.iri AS t, t.lead_names AS leads,
@@ -28,4 +28,5 @@ WHERE 1
 -- @if :lead: AND t.mid IN (SELECT mid FROM roles WHERE agency = :lead AND role = 'lead')
 -- @if :topic: AND t.mid IN (SELECT mid FROM measure_about WHERE topic = :topic)
 -- @if :due: AND t.deadline_year <= :due
+-- @if :place: AND t.place = :place
 ORDER BY t.source, t.ord, t.iri

@@ -117,6 +117,8 @@ def questions(store: Store) -> Iterator[tuple[str, Callable[[Store], Any]]]:
         yield "measures_without_lead", lambda s, p=place: queries.measures_without_lead(s, p)
         yield "topic_measures", lambda s, p=place: queries.topic_measures(s, None, p)
         yield "topic_agencies", lambda s, p=place: queries.topic_agencies(s, None, p)
+        yield "targets", lambda s, p=place: queries.targets(s, place=p)
+        yield "targets", lambda s, p=place, y=2015: queries.targets(s, due=y, place=p)
         for agency in agencies[:3]:
             yield "topic_agencies", lambda s, p=place, a=agency: queries.topic_agencies(s, None, p, a)
     for topic in topics:
@@ -178,17 +180,19 @@ def test_every_question_has_a_sql_twin_that_says_its_question() -> None:
 def test_asking_for_some_columns_gives_those_columns_of_the_same_rows_in_the_same_order(corpus_store: Path) -> None:
     # kg targets and kg track ask only for what they print (queries._ask's columns): SQLite then leaves out
     # the joins and the values nobody reads, and the rows must still be the whole answer's, in its order
-    from kg.cli_obligations import _TARGET_NEEDS, _TRACK_MEASURE, _TRACK_TARGET, TARGET_COLUMNS
+    from kg.cli_obligations import _TRACK_MEASURE, _TRACK_TARGET, TARGET_COLUMNS
 
     tables, sparql = _both(corpus_store)
-    shown = tuple(dict.fromkeys([*TARGET_COLUMNS["table"], *_TARGET_NEEDS]))  # what select_targets asks for
+    shown = tuple(TARGET_COLUMNS["table"])  # what select_targets asks for
     with tables, sparql:
         topic = next(r["topic"] for r in queries.topic_index(tables) if queries.topic_measures(tables, r["topic"]))
         agency = sorted({r["agency"] for r in queries.agency_index(tables)})[0]
+        place = sorted({r["place"] for r in queries.jurisdiction_index(tables)})[0]
         calls = [
             (shown, lambda s, c: queries.targets(s, due=2015, columns=c)),
             (shown + ("t",), lambda s, c: queries.targets(s, agency=agency, columns=c)),
             (_TRACK_TARGET, lambda s, c: queries.targets(s, topic=topic, columns=c)),
+            (shown, lambda s, c: queries.targets(s, place=place, columns=c)),
             (_TRACK_MEASURE, lambda s, c: queries.topic_measures(s, topic, columns=c)),
         ]
         for columns, ask in calls:
@@ -213,3 +217,16 @@ def test_the_top_pairs_are_the_first_rows_of_all_pairs_and_the_count_is_all_of_t
                     rows, total = queries.top_pairs(store, top, with_collective)
                     assert total == len(expected)
                     assert _normal_rows(rows) == _normal_rows(expected[:top])
+
+
+def test_a_place_bound_in_the_targets_question_keeps_exactly_that_place_s_targets(corpus_store: Path) -> None:
+    # kg targets -j, kg track -j and kg agency -j bind the place in the query instead of filtering every target
+    tables, sparql = _both(corpus_store)
+    with tables, sparql:
+        names = {r["place"]: r["name"] for r in queries.jurisdiction_index(tables)}
+        every = queries.targets(tables)
+        for place, name in sorted(names.items())[:4]:
+            expected = [r for r in every if r["jurisdiction"] == name]
+            assert expected
+            for store in (tables, sparql):
+                assert _normal_rows(queries.targets(store, place=place)) == _normal_rows(expected)
