@@ -294,13 +294,8 @@ def _pair_overlap(store: Any, typed_a: str, typed_b: str, place: Any) -> tuple[l
 def _top_pairs(store: Any, top: int, with_collective: bool, place: Any) -> tuple[list[dict], list[str]]:
     import queries
 
-    if place is None:
-        shown, total = queries.top_pairs(store, top, with_collective)
-    else:
-        # pairs are counted per place of the shared measures' documents
-        rows = [r for r in queries.overlap_top(store) if (with_collective or not r["collective"])
-                and r["jurisdiction"] == place.name]
-        shown, total = rows[:top], len(rows)
+    # pairs are counted per place of the shared measures' documents
+    shown, total = queries.top_pairs(store, top, with_collective, place.iri if place is not None else None)
     note = f"top {len(shown)} of {total} agency pairs that share a measure"
     if not with_collective:
         note += " (collective lower levels left out; --with-collective keeps them)"

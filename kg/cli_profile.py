@@ -44,10 +44,7 @@ def agency_profile(store: Any, hit: Any, place: Any = None) -> dict:
             topic_counts[labels[row["topic"]]] += row["measures"]
     partners = []
     # pairs are counted per place of the shared measures' documents: one row per partner and place
-    there = place.name if place is not None else None
-    for row in queries.overlap_top(store, hit.iri):
-        if there is not None and row["jurisdiction"] != there:
-            continue
+    for row in queries.overlap_top(store, hit.iri, place.iri if place is not None else None):
         other = row["nameB"] if row["agencyA"] == hit.iri else row["nameA"]
         partners.append({"partner": other, "jurisdiction": row["jurisdiction"], "shared": row["shared"],
                          "jaccard": row["jaccard"]})

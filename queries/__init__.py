@@ -215,34 +215,48 @@ def overlap(store: Store, agency_a: str, agency_b: str, place: str | None = None
                 place=_Key(place) if place else None)
 
 
-def overlap_top(store: Store, agency: str | None = None) -> list[dict]:
+def overlap_top(store: Store, agency: str | None = None, place: str | None = None) -> list[dict]:
     """All agency pairs that share at least one measure, most shared first; with ``agency`` (IRI) only the
-    pairs it is in: the same rows, in the same order, as filtering all of them, without computing them all."""
-    if agency is None:
+    pairs it is in, with ``place`` (IRI) only the pairs counted in that place's documents: the same rows, in the
+    same order, as filtering all of them, without computing them all (from the tables; SPARQL filters the place)."""
+    if agency is None and place is None:
         return _ask(store, "overlap_top")
-    # partners.rq in SPARQL; overlap_top.sql with :agency bound over the tables
-    return sorted(_ask(store, "overlap_top", "partners", agency=_Key(agency)), key=_pair_order)
+    if _from_tables(store):
+        # overlap_top.sql with :agency and :place bound
+        return sorted(_ask(store, "overlap_top", agency=_Key(agency) if agency else None,
+                           place=_Key(place) if place else None), key=_pair_order)
+    # partners.rq for one agency (its ?place is the grouped one: a bound value there would clash with its BIND)
+    rows = (_ask(store, "overlap_top") if agency is None
+            else sorted(_ask(store, "overlap_top", "partners", agency=_Key(agency)), key=_pair_order))
+    if place is None:
+        return rows
+    name = next((r["name"] for r in jurisdiction_index(store) if r["place"] == place), None)
+    return [r for r in rows if r["jurisdiction"] == name]
 
 
-def top_pairs(store: Store, top: int, with_collective: bool = False) -> tuple[list[dict], int]:
+def top_pairs(store: Store, top: int, with_collective: bool = False,
+              place: str | None = None) -> tuple[list[dict], int]:
     """The first ``top`` rows of overlap_top (without the pairs a collective lower level is in, unless
-    ``with_collective``), and how many such rows there are in all.
+    ``with_collective``; only those of ``place``, an IRI, when given), and how many such rows there are in all.
 
     From the tables, SQLite counts the rows and hands over only the first ``top``: at 100k measures there are
     10k pairs, and making each a Python row was half of `kg overlap --top 10`."""
     if not _from_tables(store):
-        rows = [r for r in overlap_top(store) if with_collective or not r["collective"]]
+        rows = [r for r in overlap_top(store, None, place) if with_collective or not r["collective"]]
         return rows[:top], len(rows)
+    from kg.tables import key_of
+
     tables = store.tables
     assert tables is not None  # _from_tables said so
     # overlap_top.sql without its ORDER BY (SQLite would sort every pair before counting them), which is
     # written again below over the result columns (agencyA and agencyB are the keys behind one prefix)
-    text, order, _ = _sql_with("overlap_top", frozenset()).rpartition("\nORDER BY ")
+    values = {"place": key_of(place)} if place else {}
+    text, order, _ = _sql_with("overlap_top", frozenset(values)).rpartition("\nORDER BY ")
     assert order, "overlap_top.sql ends with its ORDER BY"
     pairs = f"SELECT * FROM (\n{text}\n)" + ("" if with_collective else " WHERE NOT collective")
-    (total,) = tables.db.execute(f"SELECT COUNT(*) FROM ({pairs})").fetchone()
+    (total,) = tables.db.execute(f"SELECT COUNT(*) FROM ({pairs})", values).fetchone()
     rows = tables.rows(pairs + " ORDER BY shared DESC, jaccard DESC, nameA, nameB, agencyA, agencyB, jurisdiction"
-                               " LIMIT :top", {"top": top})
+                               " LIMIT :top", {**values, "top": top})
     return _collective_as_bool(rows), total
 
 

@@ -3,8 +3,9 @@
 -- pairs and each agency's measure count are summed per document when the store is built (tables "pairs",
 -- "agency_counts"), so this reads them instead of joining every measure's agencies.
 -- params: :agencyA or :agencyB (agency key, optional: the pairs in which that agency is A, or B); :agency
--- (optional: the pairs it is in, either side). A pair's A is the lesser key, as in the SPARQL files. Pairs and
--- counts are per place of the measures' documents (the jurisdiction; none for a plan that states no place).
+-- (optional: the pairs it is in, either side); :place (place key, optional: the pairs counted in that place's
+-- documents). A pair's A is the lesser key, as in the SPARQL files. Pairs and counts are per place of the
+-- measures' documents (the jurisdiction; none for a plan that states no place).
 SELECT 'https://w3id.org/pingan-kg/id/agency/' || p.a AS agencyA, na.name AS nameA,
        'https://w3id.org/pingan-kg/id/agency/' || p.b AS agencyB, nb.name AS nameB, pn.name AS jurisdiction,
        p.shared, ca.measures AS nA, cb.measures AS nB,
@@ -20,4 +21,5 @@ WHERE 1
 -- @if :agencyA: AND p.a = :agencyA
 -- @if :agencyB: AND p.b = :agencyB
 -- @if :agency: AND (p.a = :agency OR p.b = :agency)
+-- @if :place: AND p.place = :place
 ORDER BY p.shared DESC, jaccard DESC, nameA, nameB, p.a, p.b, jurisdiction

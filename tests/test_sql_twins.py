@@ -118,6 +118,9 @@ def questions(store: Store) -> Iterator[tuple[str, Callable[[Store], Any]]]:
         yield "topic_measures", lambda s, p=place: queries.topic_measures(s, None, p)
         yield "topic_agencies", lambda s, p=place: queries.topic_agencies(s, None, p)
         yield "targets", lambda s, p=place: queries.targets(s, place=p)
+        yield "overlap_top", lambda s, p=place: queries.overlap_top(s, None, p)
+        for agency in here[:2]:
+            yield "overlap_top", lambda s, a=agency, p=place: queries.overlap_top(s, a, p)
         yield "targets", lambda s, p=place, y=2015: queries.targets(s, due=y, place=p)
         for agency in agencies[:3]:
             yield "topic_agencies", lambda s, p=place, a=agency: queries.topic_agencies(s, None, p, a)
@@ -217,6 +220,14 @@ def test_the_top_pairs_are_the_first_rows_of_all_pairs_and_the_count_is_all_of_t
                     rows, total = queries.top_pairs(store, top, with_collective)
                     assert total == len(expected)
                     assert _normal_rows(rows) == _normal_rows(expected[:top])
+        # kg overlap --top N -j PLACE: the pairs counted in that place's documents
+        names = {r["place"]: r["name"] for r in queries.jurisdiction_index(tables)}
+        for place, name in sorted(names.items())[:3]:
+            here = [r for r in plain if r["jurisdiction"] == name]
+            assert here
+            for store in (tables, sparql):
+                rows, total = queries.top_pairs(store, 5, False, place)
+                assert total == len(here) and _normal_rows(rows) == _normal_rows(here[:5])
 
 
 def test_a_place_bound_in_the_targets_question_keeps_exactly_that_place_s_targets(corpus_store: Path) -> None:
