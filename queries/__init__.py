@@ -133,6 +133,11 @@ class _Key(str):
     """A parameter that is an IRI (an agency, a place, a topic): bound as an IRI in SPARQL, as its key in SQL."""
 
 
+def _key(iri: str | None) -> _Key | None:
+    """An optional IRI parameter: None (left unbound) when not given."""
+    return _Key(iri) if iri else None
+
+
 def _ask(store: Store, name: str, sparql_name: str | None = None, columns: tuple[str, ...] | None = None,
          **params: Any) -> Sequence[dict]:
     """The rows of question ``name`` with the given parameters (None ones are left unbound).
@@ -193,14 +198,14 @@ def measures_by_agency(store: Store, agency: str, role: str | None = None, place
     MEASURES_BY_AGENCY_COLUMNS) keeps only those columns and, from the tables, gives a kg.tables.Answer (see
     _ask): kg agency reads thousands of rows at 100k measures column by column."""
     return _ask(store, "measures_by_agency", columns=columns, agency=_Key(agency), role=role or None,
-                place=_Key(place) if place else None)
+                place=_key(place))
 
 
 def agency_measure_ids(store: Store, agency: str, place: str | None = None) -> set[str]:
     """The ids of the measures the agency (IRI) takes part in, in any role (in the documents of ``place``, an
     IRI, when given)."""
     return {row["id"] for row in _ask(store, "agency_measure_ids", agency=_Key(agency),
-                                      place=_Key(place) if place else None)}
+                                      place=_key(place))}
 
 
 def agency_categories(store: Store, agency: str) -> list[str]:
@@ -212,7 +217,7 @@ def overlap(store: Store, agency_a: str, agency_b: str, place: str | None = None
     """Measures both agencies (IRIs) take part in, with each one's role and the document's jurisdiction (only
     the documents of ``place``, an IRI, when given)."""
     return _ask(store, "overlap", agencyA=_Key(agency_a), agencyB=_Key(agency_b),
-                place=_Key(place) if place else None)
+                place=_key(place))
 
 
 def overlap_top(store: Store, agency: str | None = None, place: str | None = None) -> list[dict]:
@@ -223,8 +228,8 @@ def overlap_top(store: Store, agency: str | None = None, place: str | None = Non
         return _ask(store, "overlap_top")
     if _from_tables(store):
         # overlap_top.sql with :agency and :place bound
-        return sorted(_ask(store, "overlap_top", agency=_Key(agency) if agency else None,
-                           place=_Key(place) if place else None), key=_pair_order)
+        return sorted(_ask(store, "overlap_top", agency=_key(agency),
+                           place=_key(place)), key=_pair_order)
     # partners.rq for one agency (its ?place is the grouped one: a bound value there would clash with its BIND)
     rows = (_ask(store, "overlap_top") if agency is None
             else sorted(_ask(store, "overlap_top", "partners", agency=_Key(agency)), key=_pair_order))
@@ -268,12 +273,12 @@ def _pair_order(row: dict) -> tuple:
 
 def agencies(store: Store, place: str | None = None) -> list[dict]:
     """Every agency with its measure counts by role; ``place`` is a jurisdiction IRI."""
-    return _ask(store, "agencies", place=_Key(place) if place else None)
+    return _ask(store, "agencies", place=_key(place))
 
 
 def measures_without_lead(store: Store, place: str | None = None) -> list[dict]:
     """Measures no agency leads; ``place`` is a jurisdiction IRI."""
-    return _ask(store, "measures_without_lead", place=_Key(place) if place else None)
+    return _ask(store, "measures_without_lead", place=_key(place))
 
 
 def measure(store: Store, measure_id: str) -> dict | None:
@@ -318,8 +323,8 @@ def targets(
     its evaluation, which changes with what is bound. ``target`` is how the target reads in one cell
     (kg.tables.target_text of comparator, value, unit and deadline: the tables hold it, made from the same values
     when the store is built)."""
-    params = {"agency": _Key(agency) if agency else None, "lead": _Key(lead) if lead else None,
-              "topic": _Key(topic) if topic else None, "due": due, "place": _Key(place) if place else None}
+    params = {"agency": _key(agency), "lead": _key(lead),
+              "topic": _key(topic), "due": due, "place": _key(place)}
     if _from_tables(store):
         return _ask(store, "targets", columns=columns, **params)
     from kg.tables import target_text
@@ -344,7 +349,7 @@ def _sorted_lists(row: dict, lists: tuple[tuple[str, str], ...] = _LISTS) -> dic
 def outcomes(store: Store, agency: str | None = None, topic: str | None = None) -> list[dict]:
     """Reported outcomes with the agency credited, one row each; filters are IRIs (the agency is bound in the
     query, which then starts from it; the topic is filtered here, on the ?topics list, whose IRIs are sorted)."""
-    rows = _ask(store, "outcomes", agency=_Key(agency) if agency else None)
+    rows = _ask(store, "outcomes", agency=_key(agency))
     if not _from_tables(store):
         rows = [_sorted_lists(row, (("topics", " "),)) for row in rows]
     return _having(rows, "topics", topic)
@@ -359,7 +364,7 @@ def topic_measures(store: Store, topic: str | None = None, place: str | None = N
     """Measures about a topic (or a narrower one) with their leads and partners; filters are IRIs; ``columns``
     keeps only those columns (see _ask). The names in ``leads`` and ``partners`` (joined by 、) are sorted: their
     order in the SPARQL answer follows its evaluation."""
-    rows = _ask(store, "topic_measures", topic=_Key(topic) if topic else None, place=_Key(place) if place else None,
+    rows = _ask(store, "topic_measures", topic=_key(topic), place=_key(place),
                 columns=columns)
     if _from_tables(store):
         return rows
@@ -373,8 +378,8 @@ def topic_agencies(
 
     The agency goes first among the bindings: pyoxigraph 0.5 starts from the VALUES written first, and from the
     place (8k measures at 100k) one agency's topics took 0.46 s, from the agency 0.19 s, same rows."""
-    return _ask(store, "topic_agencies", agency=_Key(agency) if agency else None,
-                topic=_Key(topic) if topic else None, place=_Key(place) if place else None)
+    return _ask(store, "topic_agencies", agency=_key(agency),
+                topic=_key(topic), place=_key(place))
 
 
 def lint_measures(store: Store) -> list[dict]:
