@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from ontology.ns import PA, RDF
@@ -53,6 +54,8 @@ class PropertyGraph:
         return [n for n in self.nodes.values() if label in n.labels]
 
 
+# A graph has a few dozen predicates and types and millions of triples: each name is worked out once.
+@cache
 def local_name(iri: str) -> str:
     return re.split(r"[#/]", iri)[-1]
 
@@ -62,40 +65,42 @@ def label_of(type_iri: str) -> str:
     return local_name(type_iri)
 
 
+@cache
 def relationship_type(predicate: str) -> str:
     """pa:coResponsibleFor → CO_RESPONSIBLE_FOR."""
     name = local_name(predicate)
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).upper()
 
 
-def _value(term: Any) -> Any:
-    from pyoxigraph import Literal
-
-    from kg.store import _to_python
-
-    return _to_python(term) if isinstance(term, Literal) else str(term.value)
+@cache
+def _property_name(predicate: str, language: str | None) -> str:
+    name = local_name(predicate)
+    return f"{name}_{language}" if language and language != "zh" else name
 
 
 def project(triples: Iterable[Any]) -> PropertyGraph:
     """Project RDF triples (pyoxigraph quads or triples) into a property graph."""
     from pyoxigraph import Literal, NamedNode
 
+    from kg.store import _default_converter
+
+    to_python = _default_converter()
     types: dict[str, list[str]] = {}
     links: list[tuple[str, str, str]] = []
     literals: list[tuple[str, str, Any]] = []
     for t in triples:
-        s, p, o = t.subject, t.predicate.value, t.object
-        if not isinstance(s, NamedNode):
+        s, o = t.subject, t.object
+        if type(s) is not NamedNode:
             continue
-        if p == _TYPE and isinstance(o, NamedNode):
-            types.setdefault(s.value, []).append(label_of(o.value))
-        elif isinstance(o, NamedNode):
-            links.append((s.value, p, o.value))
-        elif isinstance(o, Literal):
-            name = local_name(p)
-            if o.language and o.language != "zh":
-                name = f"{name}_{o.language}"
-            literals.append((s.value, name, _value(o)))
+        p = t.predicate.value
+        kind = type(o)
+        if kind is NamedNode:
+            if p == _TYPE:
+                types.setdefault(s.value, []).append(label_of(o.value))
+            else:
+                links.append((s.value, p, o.value))
+        elif kind is Literal:
+            literals.append((s.value, _property_name(p, o.language), to_python(o)))
     graph = PropertyGraph({iri: Node(iri, sorted(set(labels)), {"id": iri}) for iri, labels in sorted(types.items())})
     for s, name, value in sorted(literals, key=lambda x: (x[0], x[1], str(x[2]))):
         node = graph.nodes.get(s)
