@@ -19,10 +19,59 @@ from kg.cli_common import (
 KIND_NAMES = ("agency", "measure", "document", "target", "outcome", "topic")
 
 
-def _project(store: Any) -> Any:
+def _project(store: Any, documents: set[str] | None = None) -> Any:
+    """The property graph of the store, or of the union of some documents' graphs (ids) and the topic scheme."""
     from kg.projection import project
 
-    return project(store.triples())
+    return project(store.triples(documents))
+
+
+def _agency_facts(store: Any) -> dict[str, Any]:
+    """What the whole graph says of each agency (places, written names, measures by role and place), from the
+    questions' answers: a view drawn from some documents says it of the agencies it shows."""
+    import queries
+    from kg.resolve import all_agencies
+    from kg.views import AgencyFacts
+
+    facts = {a.iri: AgencyFacts(dict(a.places), sorted(a.written, key=str), {}) for a in all_agencies(store)}
+    edges = (("lead", "LEADS"), ("co", "CO_RESPONSIBLE_FOR"), ("guide", "GUIDES"), ("implement", "IMPLEMENTS"))
+    for row in queries.agencies(store):
+        known = facts.get(row["agency"])
+        if known is not None:
+            known.measures[row["jurisdiction"] or ""] = {edge: int(row[role]) for role, edge in edges if row[role]}
+    return facts
+
+
+class _Documents:
+    """Which documents a view needs, from the store's tables (None: all of them, when it has no tables)."""
+
+    def __init__(self, store: Any) -> None:
+        self.tables = None if store.prefer_sparql else store.tables
+
+    def of_place(self, place: str | None) -> set[str] | None:
+        return self.tables.documents_in(place) if self.tables is not None and place else None
+
+    def about(self, topic: str, place: str | None) -> set[str] | None:
+        if self.tables is None:
+            return None
+        return self.of_place(place) if place else self.tables.documents_about([topic])
+
+    def agency_view(self, store: Any, agencies: list[str], depth: int, hide: tuple[str, ...]) -> Any:
+        """The property graph an agency view needs: the documents naming the agencies, then those of every
+        agency or topic the view reaches out from, until no more are needed (every other node has all of its
+        edges in its own document)."""
+        from kg import views
+
+        if self.tables is None:
+            return _project(store)
+        documents = self.tables.documents_naming(agencies)
+        while True:
+            pg = _project(store, documents)
+            beyond = views.reach_beyond(pg, agencies, depth, hide)
+            needed = self.tables.documents_naming(beyond["agency"]) | self.tables.documents_about(beyond["topic"])
+            if needed <= documents:
+                return pg
+            documents |= needed
 
 
 @click.command()
@@ -64,21 +113,28 @@ def view(agency: str | None, depth: int, overlap_: bool, min_shared: int, with_c
     with open_store_or_fail(store_path) as store:
         place = place_or_none(store, jurisdiction)
         place_iri = place.iri if place else None
-        pg = _project(store)
+        # a view of one place, agency or topic projects the documents it shows, not the whole graph (at 100k
+        # measures the whole graph is minutes); what it says of each agency comes from the whole graph's answers
+        documents = _Documents(store)
+        facts = _agency_facts(store)
         if agency:
             hits = resolve_or_fail(resolve_agency, store, agency, place)
             note = describe_matches(agency, hits)
             if note:
                 click.echo(note, err=True)
-            graph = views.agency_view(pg, [h.iri for h in hits], depth, hide)
+            iris = [h.iri for h in hits]
+            graph = views.agency_view(documents.agency_view(store, iris, depth, hide), iris, depth, hide, facts)
         elif overlap_:
-            graph = views.overlap_view(pg, place_iri, min_shared, with_collective)
+            graph = views.overlap_view(_project(store, documents.of_place(place_iri)), place_iri, min_shared,
+                                       with_collective, facts)
         elif topic:
             found = resolve_or_fail(resolve_topic, store, topic)
-            graph = views.topic_view(pg, found.iri, place_iri, hide)
+            graph = views.topic_view(_project(store, documents.about(found.iri, place_iri)), found.iri, place_iri,
+                                     hide, facts)
         else:
             hidden = set(hide) | (set() if with_topics else {"topic"})
-            graph = views.graph_view(pg, place_iri, sorted(hidden))
+            graph = views.graph_view(_project(store, documents.of_place(place_iri)), place_iri, sorted(hidden),
+                                     facts)
     if not graph.nodes:
         raise UserError("nothing to show: the view is empty (try a lower --min-shared or another place)")
     path = views.write_html(graph, output, physics)

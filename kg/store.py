@@ -56,7 +56,7 @@ import re
 import threading
 import time
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -671,11 +671,14 @@ def build_sparql_index(gen: Path) -> None:
                          "as a user who can write the store") from None
 
 
-def cached_graphs(cache: Path, meta: dict[str, Any]) -> Iterator[tuple[str, bytes]]:
-    """(document id, N-Triples) of each document of a generation (its meta.json), in build order, from the cache;
-    StoreError when a document's entry is gone."""
+def cached_graphs(cache: Path, meta: dict[str, Any],
+                  documents: Collection[str] | None = None) -> Iterator[tuple[str, bytes]]:
+    """(document id, N-Triples) of each document of a generation (its meta.json), or of those of ``documents``
+    (ids), in build order, from the cache; StoreError when a document's entry is gone."""
     keys = meta.get("doc_cache", {})
     for doc in meta.get("documents", []):
+        if documents is not None and doc["id"] not in documents:
+            continue
         try:
             data = read_cache_entry(cache, keys[doc["id"]])
         except (OSError, KeyError, ValueError):
@@ -1073,15 +1076,16 @@ class Store:
             with contextlib.suppress(OSError):
                 tmp.unlink()
 
-    def triples(self) -> Iterator[Any]:
+    def triples(self, documents: Collection[str] | None = None) -> Iterator[Any]:
         """Every triple of the union (the default graph) as pyoxigraph quads, streamed: from the SPARQL index when
         the generation has one, else parsed document by document from their cached graphs (without building the
-        index, and holding one document at a time)."""
+        index, and holding one document at a time). With ``documents`` (ids), the union of those documents'
+        graphs and the topic scheme only, read from the cache (kg view of one place or agency)."""
         from pyoxigraph import DefaultGraph, RdfFormat, parse
 
-        if self.has_sparql_index:
+        if self.has_sparql_index and documents is None:
             return self._store.quads_for_pattern(None, None, None, DefaultGraph())
-        return (q for chunk in self.union_chunks() for q in parse(chunk, format=RdfFormat.N_TRIPLES))
+        return (q for chunk in self.union_chunks(documents) for q in parse(chunk, format=RdfFormat.N_TRIPLES))
 
     def union_ntriples(self) -> bytes:
         """The union as N-Triples: every document's graph, a line another document also states written once, and
@@ -1092,15 +1096,16 @@ class Store:
             return self._store.dump(format=RdfFormat.N_TRIPLES, from_graph=DefaultGraph())
         return b"".join(self.union_chunks())
 
-    def union_chunks(self) -> Iterator[bytes]:
+    def union_chunks(self, documents: Collection[str] | None = None) -> Iterator[bytes]:
         """The union as N-Triples, one document at a time (then the topic scheme): each line once, from the cache,
-        whether or not there is a SPARQL index (``union_ntriples`` takes the index's when there is one)."""
+        whether or not there is a SPARQL index (``union_ntriples`` takes the index's when there is one). With
+        ``documents`` (ids), only those documents' graphs are read."""
         from pyoxigraph import RdfFormat, parse, serialize
 
         from ontology import topics_path
 
         seen: set[bytes] = set()
-        for doc_id, data in self._document_graphs_by_id():
+        for doc_id, data in self._document_graphs_by_id(documents):
             shared = shared_lines_of(doc_id, data)
             kept = (line for line in data.splitlines() if line and not (line in shared and line in seen))
             yield b"\n".join(kept) + b"\n"
@@ -1113,17 +1118,18 @@ class Store:
         for doc_id, data in self._document_graphs_by_id():
             yield doc_graph_iri(doc_id), data
 
-    def _document_graphs_by_id(self) -> Iterator[tuple[str, bytes]]:
+    def _document_graphs_by_id(self, documents: Collection[str] | None = None) -> Iterator[tuple[str, bytes]]:
         meta = self.meta
         keys = meta.get("doc_cache")
         if keys is None:  # layout 1: the document graphs are named graphs of the database
             from pyoxigraph import NamedNode, RdfFormat
 
             for doc in meta.get("documents", []):
-                graph = doc_graph_iri(doc["id"])
-                yield doc["id"], self._store.dump(format=RdfFormat.N_TRIPLES, from_graph=NamedNode(graph))
+                if documents is None or doc["id"] in documents:
+                    graph = doc_graph_iri(doc["id"])
+                    yield doc["id"], self._store.dump(format=RdfFormat.N_TRIPLES, from_graph=NamedNode(graph))
             return
-        yield from cached_graphs(self.path / CACHE, meta)
+        yield from cached_graphs(self.path / CACHE, meta, documents)
 
     def dump_nquads(self) -> bytes:
         """The document graphs as N-Quads, one named graph per document, and the topic scheme in its own."""

@@ -30,7 +30,7 @@ import os
 import re
 import sqlite3
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache, lru_cache
 from itertools import repeat
 from pathlib import Path
@@ -633,6 +633,28 @@ class Tables:
         """The rows as SQLite gives them, tuples with their column names (see Answer)."""
         cursor = self.db.execute(sql, params or {})
         return Answer(tuple(d[0] for d in cursor.description), cursor.fetchall())
+
+    # The documents a part of the graph lives in (ids), for kg view of one place, agency or topic: it projects
+    # those documents' graphs instead of the whole union.
+
+    def documents_in(self, place: str) -> set[str]:
+        """The documents of one place (IRI)."""
+        return self._docs("SELECT doc FROM documents WHERE place = ?", [key_of(place)])
+
+    def documents_naming(self, agencies: Iterable[str]) -> set[str]:
+        """The documents that name any of these agencies (IRIs): every edge of an agency is in one of them."""
+        keys = [key_of(a) for a in agencies]
+        return self._docs(f"SELECT doc FROM agency_facts WHERE agency IN ({', '.join('?' * len(keys))})", keys)
+
+    def documents_about(self, topics: Iterable[str]) -> set[str]:
+        """The documents with a measure or an outcome on any of these topics (IRIs) or a narrower one."""
+        keys = [key_of(t) for t in topics]
+        marks = ", ".join("?" * len(keys))
+        return self._docs(f"SELECT m.doc FROM measure_about a JOIN measures m ON m.mid = a.mid WHERE a.topic IN "
+                          f"({marks}) UNION SELECT doc FROM outcome_about WHERE topic IN ({marks})", keys + keys)
+
+    def _docs(self, sql: str, params: list[str]) -> set[str]:
+        return {doc for (doc,) in self.db.execute(sql, params)} if params else set()
 
     def close(self) -> None:
         self.db.close()

@@ -48,12 +48,14 @@ __all__ = [
     "EDGE_STYLES",
     "KINDS",
     "PHYSICS_LIMIT",
+    "AgencyFacts",
     "View",
     "agency_category",
     "agency_view",
     "graph_view",
     "layout",
     "overlap_view",
+    "reach_beyond",
     "render_html",
     "topic_view",
     "write_html",
@@ -143,11 +145,25 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-class _Index:
-    """The parts of the property graph the views need, looked up once."""
+@dataclass
+class AgencyFacts:
+    """What the whole graph says of one agency, for a view drawn from part of it (kg view of one place or
+    agency projects only the documents it shows): its places (IRI → name), the names it is written as, and its
+    measures by role edge (LEADS …) in each place of their documents ("" for a plan that states none)."""
 
-    def __init__(self, pg: PropertyGraph) -> None:
+    places: dict[str, str]
+    written: list[str]
+    measures: dict[str, dict[str, int]]
+
+
+class _Index:
+    """The parts of the property graph the views need, looked up once. ``facts`` (agency IRI → AgencyFacts),
+    when given, are what an agency's tooltip and place say instead of the edges of ``pg``, which may hold only
+    some of the graph's documents."""
+
+    def __init__(self, pg: PropertyGraph, facts: dict[str, AgencyFacts] | None = None) -> None:
         self.pg = pg
+        self.facts = facts or {}
         self.kind: dict[str, str] = {}
         for node in pg.nodes.values():
             for label in node.labels:
@@ -174,6 +190,10 @@ class _Index:
             elif edge.type in EDGE_STYLES and edge.source in self.kind and edge.target in self.kind:
                 self.out[edge.source].append(edge)
                 self.into[edge.target].append(edge)
+        for iri, known in self.facts.items():
+            if iri in self.kind and known.places:
+                self.places[iri] = set(known.places)
+                self.place_name.update(known.places)
 
     def of_kind(self, kind: str) -> list[str]:
         return [iri for iri, k in self.kind.items() if k == kind]
@@ -273,14 +293,20 @@ def _tip(ix: _Index, iri: str, kind: str) -> list[list[str]]:
         # its measures in each
         places = sorted(ix.place_name.get(place, "") for place in ix.places.get(iri, ()))
         lines.append(["p", f"{'、'.join(places)}  ·  {agency_category(p)}".strip(" ·")])
-        written = [w for w in (p.get("altLabel") or []) if w != ix.agency_label(iri)]
+        known = ix.facts.get(iri)
+        written = [w for w in (known.written if known else p.get("altLabel") or []) if w != ix.agency_label(iri)]
         if written:
             lines.append(["p", "written as: " + "、".join(map(str, written))])
         counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))  # place name → role → measures
-        for edge in ix.out.get(iri, ()):
-            if edge.type in ROLE_EDGES:
-                where = ix.place_name.get(ix.place_of(edge.target) or "", "") if len(places) > 1 else ""
-                counts[where][edge.type] += 1
+        if known:
+            for where, roles in known.measures.items():
+                for role, n in roles.items():
+                    counts[where if len(places) > 1 else ""][role] += n
+        else:
+            for edge in ix.out.get(iri, ()):
+                if edge.type in ROLE_EDGES:
+                    where = ix.place_name.get(ix.place_of(edge.target) or "", "") if len(places) > 1 else ""
+                    counts[where][edge.type] += 1
         for where in sorted(counts) or [""]:
             told = "  ".join(f"{_ROLE_ZH[t]} {n}" for t in ROLE_EDGES if (n := counts[where][t])) or "no measures"
             lines.append(["p", f"{where}: {told}" if where else told])
@@ -402,12 +428,13 @@ def _in_place(ix: _Index, iri: str, place: str | None) -> bool:
     return place in ix.places[iri] if iri in ix.places else ix.place_of(iri) == place
 
 
-def graph_view(pg: PropertyGraph, place: str | None = None, hide: Iterable[str] = ("topic",)) -> View:
+def graph_view(pg: PropertyGraph, place: str | None = None, hide: Iterable[str] = ("topic",),
+               facts: dict[str, AgencyFacts] | None = None) -> View:
     """The whole graph (in one jurisdiction, an IRI, when given) without the ``hide`` kinds.
 
     Topics are hidden unless asked for: each links measures of every place, and their lines cross the picture.
     """
-    ix = _Index(pg)
+    ix = _Index(pg, facts)
     hidden = _hidden_kinds(hide)
     keep = {i for i, k in ix.kind.items() if k not in hidden and _in_place(ix, i, place)}
     if place is not None:  # topics nobody in this place works on would float unconnected
@@ -416,22 +443,40 @@ def graph_view(pg: PropertyGraph, place: str | None = None, hide: Iterable[str] 
     return _assemble(ix, title, keep)
 
 
-def agency_view(pg: PropertyGraph, agencies: list[str], depth: int = 2, hide: Iterable[str] = ()) -> View:
-    """The agencies (IRIs) and everything within ``depth`` steps of them (roles, documents, targets, topics)."""
-    ix = _Index(pg)
-    hidden = _hidden_kinds(hide)
-    keep = {a for a in agencies if a in ix.kind}
-    frontier = set(keep)
+def _reach(ix: _Index, start: Iterable[str], depth: int, hidden: set[str]) -> tuple[set[str], set[str]]:
+    """The nodes within ``depth`` steps of ``start`` (not through hidden kinds), and those of them whose
+    neighbours were taken (nearer than ``depth``)."""
+    keep = {a for a in start if a in ix.kind}
+    frontier, expanded = set(keep), set()
     for _ in range(depth):
+        expanded |= frontier
         frontier = {n for i in frontier for n in ix.neighbours(i) if ix.kind[n] not in hidden} - keep
         keep |= frontier
+    return keep, expanded
+
+
+def reach_beyond(pg: PropertyGraph, agencies: list[str], depth: int, hide: Iterable[str] = ()) -> dict[str, set[str]]:
+    """For kg view --agency drawn from part of the graph: the agencies and topics whose neighbours the view
+    takes (kind → IRIs). Their edges may lie in documents not yet read; every other kind of node has all of its
+    edges in its own document."""
+    ix = _Index(pg)
+    _, expanded = _reach(ix, agencies, depth, _hidden_kinds(hide))
+    return {kind: {i for i in expanded if ix.kind[i] == kind} for kind in ("agency", "topic")}
+
+
+def agency_view(pg: PropertyGraph, agencies: list[str], depth: int = 2, hide: Iterable[str] = (),
+                facts: dict[str, AgencyFacts] | None = None) -> View:
+    """The agencies (IRIs) and everything within ``depth`` steps of them (roles, documents, targets, topics)."""
+    ix = _Index(pg, facts)
+    keep, _ = _reach(ix, agencies, depth, _hidden_kinds(hide))
     names = "、".join(ix.agency_label(a) for a in agencies if a in ix.kind)
     return _assemble(ix, f"pingan-kg · {names} (depth {depth})", keep, focus=agencies)
 
 
-def topic_view(pg: PropertyGraph, topic: str, place: str | None = None, hide: Iterable[str] = ()) -> View:
+def topic_view(pg: PropertyGraph, topic: str, place: str | None = None, hide: Iterable[str] = (),
+               facts: dict[str, AgencyFacts] | None = None) -> View:
     """A topic (IRI), its narrower topics, the measures and outcomes about them, their agencies and documents."""
-    ix = _Index(pg)
+    ix = _Index(pg, facts)
     hidden = _hidden_kinds(hide) - {"topic"}
     topics, todo = set(), [topic]
     while todo:
@@ -452,17 +497,18 @@ def topic_view(pg: PropertyGraph, topic: str, place: str | None = None, hide: It
 
 
 def overlap_view(pg: PropertyGraph, place: str | None = None, min_shared: int = 1,
-                 with_collective: bool = False) -> View:
+                 with_collective: bool = False, facts: dict[str, AgencyFacts] | None = None) -> View:
     """Agencies only; an edge between two agencies that share at least ``min_shared`` measures, as thick as
-    the count. Collective lower levels (各旗县区), which share nearly every measure, are left out unless asked."""
-    ix = _Index(pg)
+    the count. Collective lower levels (各旗县区), which share nearly every measure, are left out unless asked.
+    In one place, the measures of that place's documents are counted (as kg overlap --top -j does)."""
+    ix = _Index(pg, facts)
     collective = {n.id for n in pg.nodes_with("CollectiveBody")}
     measures_of: dict[str, dict[str, str]] = defaultdict(dict)  # agency → measure → role
     for iri, kind in ix.kind.items():
         if kind != "agency" or (iri in collective and not with_collective) or not _in_place(ix, iri, place):
             continue
         for e in ix.out.get(iri, ()):
-            if e.type in ROLE_EDGES:
+            if e.type in ROLE_EDGES and (place is None or ix.place_of(e.target) == place):
                 measures_of[iri].setdefault(e.target, e.type)
     by_measure: dict[str, list[str]] = defaultdict(list)
     for agency, ms in sorted(measures_of.items()):
