@@ -107,9 +107,9 @@ def test_charts_and_views_draw_an_unplaced_plan_and_a_shared_name(store: Path, t
         assert (tmp_path / out).stat().st_size > 1000
 
 
-def test_the_view_of_one_place_keeps_a_name_written_in_several_places() -> None:
+def _two_places():  # noqa: ANN202 - a kg.projection.PropertyGraph
+    """公安机关 leads a measure of each of two places' plans (呼和浩特市 p1, 包头市 p2)."""
     from kg.projection import Edge, Node, PropertyGraph
-    from kg.views import graph_view
 
     nodes = {
         "p1": Node("p1", ["Jurisdiction"], {"id": "p1", "prefLabel": "呼和浩特市"}),
@@ -124,36 +124,29 @@ def test_the_view_of_one_place_keeps_a_name_written_in_several_places() -> None:
              Edge("d1", "JURISDICTION", "p1", {}), Edge("d2", "JURISDICTION", "p2", {}),
              Edge("m1", "IN_DOCUMENT", "d1", {}), Edge("m2", "IN_DOCUMENT", "d2", {}),
              Edge("a", "LEADS", "m1", {"basis": "explicit"}), Edge("a", "LEADS", "m2", {"basis": "explicit"})]
+    return PropertyGraph(nodes, edges)
+
+
+def test_the_view_of_one_place_keeps_a_name_written_in_several_places() -> None:
+    from kg.views import graph_view
+
     for place, measure in (("p1", "m1"), ("p2", "m2")):
-        view = graph_view(PropertyGraph(nodes, edges), place)
+        view = graph_view(_two_places(), place)
         assert {n["id"] for n in view.nodes} >= {"a", measure}
         assert [(e["from"], e["to"]) for e in view.edges if e["role"] == "LEADS"] == [("a", measure)]
 
 
 def test_the_tip_of_a_name_written_in_several_places_names_each_place_and_its_measures() -> None:
-    from kg.projection import Edge, Node, PropertyGraph
+    from kg.projection import Edge, Node
     from kg.views import graph_view
 
-    nodes = {
-        "p1": Node("p1", ["Jurisdiction"], {"id": "p1", "prefLabel": "呼和浩特市"}),
-        "p2": Node("p2", ["Jurisdiction"], {"id": "p2", "prefLabel": "包头市"}),
-        "a": Node("a", ["Agency"], {"id": "a", "prefLabel": "公安机关"}),
-        "b": Node("b", ["Agency"], {"id": "b", "prefLabel": "包头市司法局"}),
-        "d1": Node("d1", ["Document", "Plan"], {"id": "d1", "title": "呼和浩特市方案"}),
-        "d2": Node("d2", ["Document", "Plan"], {"id": "d2", "title": "包头市方案"}),
-        "m1": Node("m1", ["Measure"], {"id": "m1", "heading": "巡逻防控", "key": "一"}),
-        "m2": Node("m2", ["Measure"], {"id": "m2", "heading": "治安防控", "key": "一"}),
-        "m3": Node("m3", ["Measure"], {"id": "m3", "heading": "矛盾化解", "key": "二"}),
-    }
-    edges = [Edge("a", "JURISDICTION", "p1", {}), Edge("a", "JURISDICTION", "p2", {}),
-             Edge("b", "JURISDICTION", "p2", {}),
-             Edge("d1", "JURISDICTION", "p1", {}), Edge("d2", "JURISDICTION", "p2", {}),
-             Edge("m1", "IN_DOCUMENT", "d1", {}), Edge("m2", "IN_DOCUMENT", "d2", {}),
-             Edge("m3", "IN_DOCUMENT", "d2", {}),
-             Edge("a", "LEADS", "m1", {"basis": "explicit"}), Edge("a", "LEADS", "m2", {"basis": "explicit"}),
-             Edge("a", "CO_RESPONSIBLE_FOR", "m3", {"basis": "explicit"}),
-             Edge("b", "LEADS", "m3", {"basis": "explicit"})]
-    tips = {n["id"]: [text for _, text in n["tip"]] for n in graph_view(PropertyGraph(nodes, edges)).nodes}
+    graph = _two_places()  # and 包头市司法局, which leads a third measure 公安机关 co-leads
+    graph.nodes["b"] = Node("b", ["Agency"], {"id": "b", "prefLabel": "包头市司法局"})
+    graph.nodes["m3"] = Node("m3", ["Measure"], {"id": "m3", "heading": "矛盾化解", "key": "二"})
+    graph.edges += [Edge("b", "JURISDICTION", "p2", {}), Edge("m3", "IN_DOCUMENT", "d2", {}),
+                    Edge("a", "CO_RESPONSIBLE_FOR", "m3", {"basis": "explicit"}),
+                    Edge("b", "LEADS", "m3", {"basis": "explicit"})]
+    tips = {n["id"]: [text for _, text in n["tip"]] for n in graph_view(graph).nodes}
     assert tips["a"][0] == "公安机关" and tips["a"][1].startswith("包头市、呼和浩特市")
     assert tips["a"][2:] == ["包头市: 牵头 lead 1  配合 co 1", "呼和浩特市: 牵头 lead 1"]
     assert tips["b"][1].startswith("包头市") and tips["b"][2:] == ["牵头 lead 1"]
