@@ -145,7 +145,7 @@ def test_an_if_line_is_a_comment_unless_its_parameter_is_bound() -> None:
     text = queries.sparql("targets")
     assert queries._sparql_with("targets", frozenset()) == text
     lines = re.findall(r"^[ \t]*# @if \?(\w+): (.*)$", text, re.MULTILINE)
-    assert {name for name, _ in lines} == {"agency", "lead", "topic", "due"}
+    assert {name for name, _ in lines} == {"agency", "lead", "topic", "due", "place"}
     bound = queries._sparql_with("targets", frozenset({"agency"}))
     assert "# @if ?agency:" not in bound and "# @if ?lead:" in bound and "# @if ?due:" in bound
     pattern = "?agency pa:leads|pa:coResponsibleFor|pa:guides|pa:implements ?m ."
