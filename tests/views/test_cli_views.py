@@ -90,3 +90,18 @@ def test_plot_needs_two_agencies(runner: CliRunner, evil_store: Path, tmp_path: 
     assert code == 0  # 测试市公安局 with 市网信办 and 市司法局
     code, out = run(runner, evil_store, "plot", "workload", "-j", "火星", "-o", str(tmp_path / "q.png"))
     assert code == 1 and "no jurisdiction" in out
+
+
+def test_a_view_of_a_big_whole_graph_warns_first(runner: CliRunner, seed_store: Path, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    # at 100k measures the whole graph's view took minutes; a place's view takes seconds and says nothing
+    from kg import cli_views
+
+    monkeypatch.setattr(cli_views, "WHOLE_GRAPH_WARNING", 100)  # the seeds have 139 measures
+    code, out = run(runner, seed_store, "view", "-o", str(tmp_path / "g.html"))
+    assert code == 0 and "warning: this view reads the whole graph (139 measures)" in out
+    code, out = run(runner, seed_store, "view", "--overlap", "-o", str(tmp_path / "o.html"))
+    assert code == 0 and "reads the whole graph" in out
+    for args in (["-j", "呼和浩特市"], ["--agency", "市公安局"], ["--topic", "禁毒"]):
+        code, out = run(runner, seed_store, "view", *args, "-o", str(tmp_path / "p.html"))
+        assert code == 0 and "warning" not in out, args
