@@ -161,11 +161,12 @@ _TRACK_FIELDS = ("year", "jurisdiction", "kind", "who", "partners", "what", "tar
 
 def _tuples(rows: Sequence[dict], columns: tuple[str, ...]) -> Sequence[tuple]:
     """Each row's values of ``columns``, as tuples: straight from SQLite when the rows came from the tables
-    (a kg.tables.Answer of those columns), without making a dict of each."""
+    (a kg.tables.Answer: its tuples when it has just those columns, else its columns zipped), without making a
+    dict of each."""
     from kg.tables import Answer
 
-    if isinstance(rows, Answer) and rows.names == columns:
-        return rows.tuples
+    if isinstance(rows, Answer):
+        return rows.tuples if rows.names == columns else list(zip(*map(rows.column, columns), strict=True))
     return [tuple(map(row.get, columns)) for row in rows]
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +24,7 @@ def agency_profile(store: Any, hit: Any, place: Any = None) -> dict:
     leads, partners it shares measures with, and the outcomes reports credit to it. With ``place`` (one of the
     agency's places, for a name written in plans of several), its measures, topics and targets there."""
     import queries
-    from kg.cli_obligations import _unique
+    from kg.cli_obligations import _tuples, _unique
     from kg.resolve import all_topics
 
     # Every question below is asked about this one agency (bound in the query, which starts from it), not
@@ -33,7 +32,7 @@ def agency_profile(store: Any, hit: Any, place: Any = None) -> dict:
     in_place = place.iri if place is not None else hit.place
     # tuples with their column names (a dict for every one of thousands of rows was a sixth of the command's time)
     measures = queries.measures_by_agency(store, hit.iri, None, in_place, queries.MEASURES_BY_AGENCY_COLUMNS)
-    role_of = list(zip(_column(measures, "id"), _column(measures, "role"), strict=True))
+    role_of = _tuples(measures, ("id", "role"))
     roles = Counter(role for _, role in role_of)
     led = {measure for measure, role in role_of if role == "lead"}
     targets = [r for r in _unique(queries.targets(store, lead=hit.iri, place=in_place), "t") if r["id"] in led]
@@ -56,12 +55,6 @@ def agency_profile(store: Any, hit: Any, place: Any = None) -> dict:
         "measures": measures, "topics": dict(topic_counts.most_common()), "targets": targets,
         "partners": partners, "outcomes": outcomes,
     }
-
-
-def _column(rows: Sequence[dict], name: str) -> list:
-    """One column of an answer: a kg.tables.Answer reads it from its tuples, other rows (SPARQL's) one by one."""
-    column = getattr(rows, "column", None)
-    return column(name) if column else [row.get(name) for row in rows]
 
 
 def _print_profile(p: dict, category: str | None) -> None:
