@@ -224,6 +224,19 @@ class _Index:
             return self.place_of(doc) if doc else None
         return None
 
+    def agency_facts(self, iri: str) -> AgencyFacts:
+        """What is known of an agency: the facts given, else what ``pg`` says (its places, its altLabels, its role
+        edges counted by the place of their measure's document)."""
+        known = self.facts.get(iri)
+        if known is not None:
+            return known
+        measures: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for edge in self.out.get(iri, ()):
+            if edge.type in ROLE_EDGES:
+                measures[self.place_name.get(self.place_of(edge.target) or "", "")][edge.type] += 1
+        return AgencyFacts({place: self.place_name.get(place, "") for place in self.places.get(iri, ())},
+                           list(self.pg.nodes[iri].props.get("altLabel") or []), measures)
+
     def agency_label(self, iri: str) -> str:
         return _text(self.pg.nodes[iri].props.get("prefLabel")) or iri.rsplit("/", 1)[-1]
 
@@ -291,22 +304,16 @@ def _tip(ix: _Index, iri: str, kind: str) -> list[list[str]]:
         lines.append(["h", ix.agency_label(iri)])
         # a name written in plans of several places (公安机关) is one node: the tip names every place, and counts
         # its measures in each
-        places = sorted(ix.place_name.get(place, "") for place in ix.places.get(iri, ()))
+        facts = ix.agency_facts(iri)
+        places = sorted(facts.places.values())
         lines.append(["p", f"{'、'.join(places)}  ·  {agency_category(p)}".strip(" ·")])
-        known = ix.facts.get(iri)
-        written = [w for w in (known.written if known else p.get("altLabel") or []) if w != ix.agency_label(iri)]
+        written = [w for w in facts.written if w != ix.agency_label(iri)]
         if written:
             lines.append(["p", "written as: " + "、".join(map(str, written))])
         counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))  # place name → role → measures
-        if known:
-            for where, roles in known.measures.items():
-                for role, n in roles.items():
-                    counts[where if len(places) > 1 else ""][role] += n
-        else:
-            for edge in ix.out.get(iri, ()):
-                if edge.type in ROLE_EDGES:
-                    where = ix.place_name.get(ix.place_of(edge.target) or "", "") if len(places) > 1 else ""
-                    counts[where][edge.type] += 1
+        for where, roles in facts.measures.items():
+            for role, n in roles.items():
+                counts[where if len(places) > 1 else ""][role] += n
         for where in sorted(counts) or [""]:
             told = "  ".join(f"{_ROLE_ZH[t]} {n}" for t in ROLE_EDGES if (n := counts[where][t])) or "no measures"
             lines.append(["p", f"{where}: {told}" if where else told])
