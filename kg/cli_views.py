@@ -120,8 +120,8 @@ def view(agency: str | None, depth: int, overlap_: bool, min_shared: int, with_c
         # measures the whole graph is minutes); what it says of each agency comes from the whole graph's answers
         documents = _Documents(store)
         whole = not agency and not topic and place is None
-        measures = sum(int(d.get("measures") or 0) for d in store.meta.get("documents", []))
-        if whole and measures > WHOLE_GRAPH_WARNING:
+        measures = sum(int(d.get("measures") or 0) for d in store.meta.get("documents", [])) if whole else 0
+        if measures > WHOLE_GRAPH_WARNING:
             click.echo(f"warning: this view reads the whole graph ({measures:,} measures): expect minutes and a "
                        "page too big to draw well; -j PLACE, --agency NAME or --topic TOPIC shows a part of it "
                        "in seconds", err=True)

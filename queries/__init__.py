@@ -204,8 +204,7 @@ def measures_by_agency(store: Store, agency: str, role: str | None = None, place
 def agency_measure_ids(store: Store, agency: str, place: str | None = None) -> set[str]:
     """The ids of the measures the agency (IRI) takes part in, in any role (in the documents of ``place``, an
     IRI, when given)."""
-    return {row["id"] for row in _ask(store, "agency_measure_ids", agency=_Key(agency),
-                                      place=_key(place))}
+    return {row["id"] for row in _ask(store, "agency_measure_ids", agency=_Key(agency), place=_key(place))}
 
 
 def agency_categories(store: Store, agency: str) -> list[str]:
@@ -216,8 +215,7 @@ def agency_categories(store: Store, agency: str) -> list[str]:
 def overlap(store: Store, agency_a: str, agency_b: str, place: str | None = None) -> list[dict]:
     """Measures both agencies (IRIs) take part in, with each one's role and the document's jurisdiction (only
     the documents of ``place``, an IRI, when given)."""
-    return _ask(store, "overlap", agencyA=_Key(agency_a), agencyB=_Key(agency_b),
-                place=_key(place))
+    return _ask(store, "overlap", agencyA=_Key(agency_a), agencyB=_Key(agency_b), place=_key(place))
 
 
 def overlap_top(store: Store, agency: str | None = None, place: str | None = None) -> list[dict]:
@@ -228,8 +226,7 @@ def overlap_top(store: Store, agency: str | None = None, place: str | None = Non
         return _ask(store, "overlap_top")
     if _from_tables(store):
         # overlap_top.sql with :agency and :place bound
-        return sorted(_ask(store, "overlap_top", agency=_key(agency),
-                           place=_key(place)), key=_pair_order)
+        return sorted(_ask(store, "overlap_top", agency=_key(agency), place=_key(place)), key=_pair_order)
     # partners.rq for one agency (its ?place is the grouped one: a bound value there would clash with its BIND)
     rows = (_ask(store, "overlap_top") if agency is None
             else sorted(_ask(store, "overlap_top", "partners", agency=_Key(agency)), key=_pair_order))
@@ -323,8 +320,7 @@ def targets(
     its evaluation, which changes with what is bound. ``target`` is how the target reads in one cell
     (kg.tables.target_text of comparator, value, unit and deadline: the tables hold it, made from the same values
     when the store is built)."""
-    params = {"agency": _key(agency), "lead": _key(lead),
-              "topic": _key(topic), "due": due, "place": _key(place)}
+    params = {"agency": _key(agency), "lead": _key(lead), "topic": _key(topic), "due": due, "place": _key(place)}
     if _from_tables(store):
         return _ask(store, "targets", columns=columns, **params)
     from kg.tables import target_text
@@ -364,8 +360,7 @@ def topic_measures(store: Store, topic: str | None = None, place: str | None = N
     """Measures about a topic (or a narrower one) with their leads and partners; filters are IRIs; ``columns``
     keeps only those columns (see _ask). The names in ``leads`` and ``partners`` (joined by 、) are sorted: their
     order in the SPARQL answer follows its evaluation."""
-    rows = _ask(store, "topic_measures", topic=_key(topic), place=_key(place),
-                columns=columns)
+    rows = _ask(store, "topic_measures", topic=_key(topic), place=_key(place), columns=columns)
     if _from_tables(store):
         return rows
     return [_sorted_lists(row, (("leads", "、"), ("partners", "、"))) for row in rows]
@@ -378,8 +373,7 @@ def topic_agencies(
 
     The agency goes first among the bindings: pyoxigraph 0.5 starts from the VALUES written first, and from the
     place (8k measures at 100k) one agency's topics took 0.46 s, from the agency 0.19 s, same rows."""
-    return _ask(store, "topic_agencies", agency=_key(agency),
-                topic=_key(topic), place=_key(place))
+    return _ask(store, "topic_agencies", agency=_key(agency), topic=_key(topic), place=_key(place))
 
 
 def lint_measures(store: Store) -> list[dict]:
