@@ -37,6 +37,12 @@ class Question:
     name: str  # queries/<name>.cypher
     title: str  # Chinese first: the user's language
     params: tuple[str, ...] = ()
+    # values other than EXAMPLE_PARAMS' for this question's slide (null: the option left out)
+    examples: tuple[tuple[str, Any], ...] = ()
+
+    def values(self) -> dict[str, Any]:
+        given = dict(self.examples)
+        return {n: given.get(n, EXAMPLE_PARAMS[n]) for n in self.params}
 
 
 # The headline questions of the issue first, then every other twin (a test checks none is missing).
@@ -45,7 +51,8 @@ HEADLINE = (
     Question("overlap", "两个单位在哪里交汇 · Where two agencies meet", ("agencyA", "agencyB")),
     Question("overlap_top", "交集最多的单位 · Most overlapping agencies", ("jurisdiction",)),
     Question("measures_without_lead", "没有牵头单位的措施 · Measures with no lead", ("jurisdiction",)),
-    Question("targets", "到期目标 · Targets due by a year", ("year",)),
+    Question("targets", "到期目标 · Targets due by a year", ("year", "agency", "role", "topic", "jurisdiction"),
+             (("agency", None), ("topic", None))),
     Question("topic_measures", "一个工作领域在各地 · A topic across places", ("topic", "jurisdiction")),
     Question("topic_agencies", "各领域由谁承担 · Who carries each topic", ("topic",)),
 )
@@ -75,15 +82,15 @@ def _body(name: str) -> tuple[str, str]:
     return " ".join(comments), code
 
 
-def params_command(names: tuple[str, ...]) -> str:
+def params_command(values: dict[str, Any]) -> str:
     """``:params {agency: '市公安局', role: null}`` (Browser) for a question's parameters."""
-    return ":params " + cypher_literal({n: EXAMPLE_PARAMS[n] for n in names})
+    return ":params " + cypher_literal(values)
 
 
-def param_lines(names: tuple[str, ...]) -> list[str]:
+def param_lines(values: dict[str, Any]) -> list[str]:
     """``:param agency => '市公安局';``, one a line. In a multi-statement text Neo4j's parser (the one Browser
     uses) needs the ``;`` to end the command; without it the next line is read as part of the value."""
-    return [f":param {n} => {cypher_literal(EXAMPLE_PARAMS[n])};" for n in names]
+    return [f":param {n} => {cypher_literal(v)};" for n, v in values.items()]
 
 
 def guide_statements() -> list[str]:
@@ -91,8 +98,8 @@ def guide_statements() -> list[str]:
     out = ["CALL db.schema.visualization()"]
     for q in QUESTIONS:
         if q.params:
-            out.append(params_command(q.params))
-            out.extend(param_lines(q.params))
+            out.append(params_command(q.values()))
+            out.extend(param_lines(q.values()))
         out.append(_body(q.name)[1])
     return out
 
@@ -121,7 +128,7 @@ def guide_html() -> str:
 </slide>"""]
     for q in QUESTIONS:
         question, code = _body(q.name)
-        blocks = ([_runnable(params_command(q.params))] if q.params else []) + [_runnable(code)]
+        blocks = ([_runnable(params_command(q.values()))] if q.params else []) + [_runnable(code)]
         slides.append(f"""<slide class="row-fluid">
   <div class="col-sm-3">
     <h3>{html.escape(q.title)}</h3>
@@ -144,7 +151,7 @@ def headline_cypher() -> str:
              "// Neo4j Browser. Change the :param values to ask about other agencies, places, years, topics.\n"]
     for q in HEADLINE:
         question, code = _body(q.name)
-        parts.append(f"\n// {q.title}: {question}\n" + "".join(line + "\n" for line in param_lines(q.params))
+        parts.append(f"\n// {q.title}: {question}\n" + "".join(line + "\n" for line in param_lines(q.values()))
                      + code.rstrip().rstrip(";") + ";\n")
     return "".join(parts)
 

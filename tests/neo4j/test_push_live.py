@@ -95,3 +95,26 @@ def test_the_overlap_questions_pair_agencies_per_place_as_the_cli_does(runner: A
     assert [(r["agencyA"], r["agencyB"], r["jurisdiction"], r["shared"], r["nA"], r["nB"]) for r in top] == \
         [(r["nameA"], r["nameB"], r["jurisdiction"], r["shared"], r["nA"], r["nB"]) for r in shown]
     assert {(r["partner"], r["jurisdiction"], r["shared"]) for r in partners} == expected_partners
+
+
+def test_the_targets_twin_keeps_what_kg_targets_keeps(runner: Any, seed_store: Path, driver: Any) -> None:
+    """Each option of `kg targets` (and the leads `kg agency` lists) against its parameter of targets.cypher."""
+    from kg.store import open_store
+
+    _push(runner, seed_store)
+    with open_store(seed_store) as store:
+        (police,) = [a["agency"] for a in queries.agencies(store) if a["name"] == "呼和浩特市公安局"]
+        (drugs,) = {t["topic"] for t in queries.topic_index(store) if t["zh"] == "禁毒"}
+        (liaocheng,) = {p["place"] for p in queries.jurisdiction_index(store) if p["name"] == "聊城市"}
+        cases = [({}, {}), ({"year": 2020}, {"due": 2020}), ({"agency": "呼和浩特市公安局"}, {"agency": police}),
+                 ({"agency": "呼和浩特市公安局", "role": "LEADS"}, {"lead": police}),
+                 ({"topic": "禁毒"}, {"topic": drugs}),
+                 ({"jurisdiction": "聊城市", "year": 2025}, {"place": liaocheng, "due": 2025})]
+        expected = [[(r["id"], r["metric"], r["deadline"], sorted(r["leads"].split("、")) if r["leads"] else [],
+                      r["jurisdiction"]) for r in queries.targets(store, **kept)] for _, kept in cases]
+    assert all(expected[1:]) and len(expected[0]) > max(len(e) for e in expected[1:])
+    for (params, _), want in zip(cases, expected, strict=True):
+        rows = _query(driver, queries.cypher("targets"),
+                      **{"year": None, "agency": None, "role": None, "topic": None, "jurisdiction": None, **params})
+        got = [(r["id"], r["metric"], r["deadline"], sorted(r["leads"]), r["jurisdiction"]) for r in rows]
+        assert got == want, params
