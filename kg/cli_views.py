@@ -18,15 +18,17 @@ from kg.cli_common import (
 
 KIND_NAMES = ("agency", "measure", "document", "target", "outcome", "topic")
 # Above this many measures a view of the whole graph says first what it will cost: at 100k measures it took 151 s
-# and 5 GB, for a page of 173k nodes no browser draws well (a view of one place or agency takes seconds).
+# and 5 GB, for a page of 173k nodes no browser draws well (a view of one place or agency takes seconds; the
+# overlap view, agencies only, 25 s).
 WHOLE_GRAPH_WARNING = 20_000
 
 
-def _project(store: Any, documents: set[str] | None = None) -> Any:
-    """The property graph of the store, or of the union of some documents' graphs (ids) and the topic scheme."""
+def _project(store: Any, documents: set[str] | None = None, predicates: frozenset[str] | None = None) -> Any:
+    """The property graph of the store, or of the union of some documents' graphs (ids) and the topic scheme;
+    with ``predicates`` (IRIs), of those predicates' triples only."""
     from kg.projection import project
 
-    return project(store.triples(documents))
+    return project(store.triples(documents, predicates))
 
 
 def _agency_facts(store: Any) -> dict[str, Any]:
@@ -119,7 +121,8 @@ def view(agency: str | None, depth: int, overlap_: bool, min_shared: int, with_c
         # a view of one place, agency or topic projects the documents it shows, not the whole graph (at 100k
         # measures the whole graph is minutes); what it says of each agency comes from the whole graph's answers
         documents = _Documents(store)
-        whole = not agency and not topic and place is None
+        # --overlap reads the whole graph's role edges only (at 100k measures 25 s, a page of 335 agencies)
+        whole = not agency and not topic and not overlap_ and place is None
         measures = sum(int(d.get("measures") or 0) for d in store.meta.get("documents", [])) if whole else 0
         if measures > WHOLE_GRAPH_WARNING:
             click.echo(f"warning: this view reads the whole graph ({measures:,} measures): expect minutes and a "
@@ -134,8 +137,8 @@ def view(agency: str | None, depth: int, overlap_: bool, min_shared: int, with_c
             iris = [h.iri for h in hits]
             graph = views.agency_view(documents.agency_view(store, iris, depth, hide), iris, depth, hide, facts)
         elif overlap_:
-            graph = views.overlap_view(_project(store, documents.of_place(place_iri)), place_iri, min_shared,
-                                       with_collective, facts)
+            pg = _project(store, documents.of_place(place_iri), views.OVERLAP_READS)
+            graph = views.overlap_view(pg, place_iri, min_shared, with_collective, facts)
         elif topic:
             found = resolve_or_fail(resolve_topic, store, topic)
             graph = views.topic_view(_project(store, documents.about(found.iri, place_iri)), found.iri, place_iri,

@@ -47,6 +47,7 @@ from kg.projection import PropertyGraph
 __all__ = [
     "EDGE_STYLES",
     "KINDS",
+    "OVERLAP_READS",
     "PHYSICS_LIMIT",
     "AgencyFacts",
     "View",
@@ -501,6 +502,18 @@ def topic_view(pg: PropertyGraph, topic: str, place: str | None = None, hide: It
     label = _text(pg.nodes[topic].props.get("prefLabel")) if topic in pg.nodes else topic
     where = f" in {ix.place_name.get(place, '')}" if place else ""
     return _assemble(ix, f"pingan-kg · topic {label}{where}", keep, focus=[topic])
+
+
+# What overlap_view reads of the graph, as predicate IRIs: the nodes' types, the agencies' names and categories,
+# their role edges, and each measure's key, heading and document with the document's place. A caller may project
+# only these triples (kg view --overlap: a fifth of the lines); tests/views compares the page both ways.
+OVERLAP_READS = frozenset({
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
+    "http://www.w3.org/2004/02/skos/core#prefLabel", "http://www.w3.org/2004/02/skos/core#altLabel",
+    *(f"https://w3id.org/pingan-kg/ns#{name}" for name in ("category", "leads", "coResponsibleFor", "guides",
+                                                            "implements", "inDocument", "jurisdiction", "key",
+                                                            "heading")),
+})
 
 
 def overlap_view(pg: PropertyGraph, place: str | None = None, min_shared: int = 1,

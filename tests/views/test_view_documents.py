@@ -56,7 +56,8 @@ def test_a_view_from_its_documents_is_the_view_from_the_whole_graph(store_path: 
             fewer += len(part.nodes) < len(whole.nodes)
             _same(views.graph_view(part, place, ("topic",), facts), views.graph_view(whole, place, ("topic",)))
             _same(views.graph_view(part, place, (), facts), views.graph_view(whole, place, ()))
-            _same(views.overlap_view(part, place, 1, False, facts), views.overlap_view(whole, place))
+            overlap = _project(store, documents.of_place(place), views.OVERLAP_READS)
+            _same(views.overlap_view(overlap, place, 1, False, facts), views.overlap_view(whole, place))
         assert fewer == len(places)  # each place's view read only some of the documents
         for topic in [t.iri for t in all_topics(store)][:6]:
             for place in [None, *places[:2]]:
@@ -69,3 +70,30 @@ def test_a_view_from_its_documents_is_the_view_from_the_whole_graph(store_path: 
                 _same(views.agency_view(part, [agency], depth, (), facts), views.agency_view(whole, [agency], depth))
             _same(views.agency_view(documents.agency_view(store, [agency], 2, ("topic",)), [agency], 2, ("topic",),
                                     facts), views.agency_view(whole, [agency], 2, ("topic",)))
+
+
+def test_the_overlap_view_reads_only_the_triples_it_needs(store_path: Path, tmp_path: Path) -> None:
+    """kg view --overlap projects the triples of views.OVERLAP_READS only (at 100k measures: 54 → 25 s, 3.0 →
+    0.9 GB); its page is the page drawn from every triple, with or without a SPARQL index."""
+    import shutil
+
+    from kg.store import build_sparql_index
+
+    with open_store(store_path) as store:
+        whole = _project(store)
+        facts = _agency_facts(store)
+        every = {(q.subject, q.predicate, q.object) for q in store.triples()}
+        kept = {(q.subject, q.predicate, q.object) for q in store.triples(None, views.OVERLAP_READS)}
+        assert kept == {t for t in every if t[1].value in views.OVERLAP_READS} and len(kept) < len(every) / 3
+        part = _project(store, None, views.OVERLAP_READS)
+        for min_shared, collective in ((1, False), (2, False), (1, True)):
+            _same(views.overlap_view(part, None, min_shared, collective, facts),
+                  views.overlap_view(whole, None, min_shared, collective))
+    indexed = tmp_path / "store"
+    shutil.copytree(store_path, indexed)
+    with open_store(indexed) as store:
+        generation = store.path / store.generation
+    build_sparql_index(generation)
+    with open_store(indexed) as store:
+        assert store.has_sparql_index
+        assert {(q.subject, q.predicate, q.object) for q in store.triples(None, views.OVERLAP_READS)} == kept
