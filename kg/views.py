@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.projection import PropertyGraph
+from ontology.ns import PA, RDF, SKOS
 
 __all__ = [
     "EDGE_STYLES",
@@ -508,11 +509,9 @@ def topic_view(pg: PropertyGraph, topic: str, place: str | None = None, hide: It
 # their role edges, and each measure's key, heading and document with the document's place. A caller may project
 # only these triples (kg view --overlap: a fifth of the lines); tests/views compares the page both ways.
 OVERLAP_READS = frozenset({
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
-    "http://www.w3.org/2004/02/skos/core#prefLabel", "http://www.w3.org/2004/02/skos/core#altLabel",
-    *(f"https://w3id.org/pingan-kg/ns#{name}" for name in ("category", "leads", "coResponsibleFor", "guides",
-                                                            "implements", "inDocument", "jurisdiction", "key",
-                                                            "heading")),
+    f"{RDF}type", f"{SKOS}prefLabel", f"{SKOS}altLabel",
+    *(f"{PA}{name}" for name in ("category", "leads", "coResponsibleFor", "guides", "implements", "inDocument",
+                                 "jurisdiction", "key", "heading")),
 })
 
 
