@@ -98,8 +98,9 @@ def guide_statements() -> list[str]:
     out = ["CALL db.schema.visualization()"]
     for q in QUESTIONS:
         if q.params:
-            out.append(params_command(q.values()))
-            out.extend(param_lines(q.values()))
+            values = q.values()
+            out.append(params_command(values))
+            out.extend(param_lines(values))
         out.append(_body(q.name)[1])
     return out
 
