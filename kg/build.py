@@ -38,6 +38,7 @@ __all__ = [
     "ReadResult",
     "build_from_jsonl",
     "build_from_paths",
+    "capped_jobs",
     "code_fingerprint",
     "default_jobs",
     "find_files",
@@ -82,6 +83,15 @@ def find_files(paths: Iterable[str | os.PathLike]) -> Iterator[tuple[Path, str |
             yield path, "no such file or folder"
 
 
+def capped_jobs(jobs: int) -> tuple[int, str | None]:
+    """``jobs`` capped at the CPUs this process may use (a worker per file beyond them only costs memory and
+    start-up), and a note saying so when it was."""
+    cpus = default_jobs()
+    if jobs <= cpus:
+        return jobs, None
+    return cpus, f"--jobs {jobs} is more than the {cpus} CPU(s) this process may use; using {cpus}"
+
+
 def default_jobs() -> int:
     """Worker processes for a build: the CPUs this process may use."""
     try:
@@ -115,12 +125,47 @@ def _pool_map(fn: Callable[[Any], Any], items: list[Any], jobs: int) -> Iterator
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     chunk = max(1, min(16, len(items) // (jobs * 8)))
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(items)), mp_context=context)
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(items)), mp_context=context, initializer=_worker_start,
+                               initargs=(os.getpid(),))
     try:
         yield from pool.map(fn, items, chunksize=chunk)
+    except BaseException:
+        # Ctrl-C, SIGTERM, or a consumer that stops early (a failed store write): the workers stop now, not
+        # after the file each is reading (they ignore SIGINT, see _worker_start).
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.terminate()
+        raise
     finally:
-        # A consumer that stops early (a failed store write) must not wait for every file still queued.
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _worker_start(parent: int) -> None:
+    """In each worker, first: die with the build (a killed build must not leave workers reading on, nor the
+    store locked: the lock's descriptor is closed at fork, see kg.store), and leave Ctrl-C to the build, which
+    stops them (a worker interrupted mid-file would print a traceback of its own)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the build's handler (kg.cli): terminate() ends it quietly
+    _die_with_parent()
+    if os.getppid() != parent:  # the build died before the line above took effect
+        os._exit(1)
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to send SIGKILL to this process when its parent dies (prctl PR_SET_PDEATHSIG); elsewhere a
+    worker finds its parent gone when it next reads from the pool's pipe."""
+    import ctypes
+    import signal
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _reporting(results: Iterator[Any], total: int, progress: Callable[[int, int], None]) -> Iterator[Any]:
@@ -199,12 +244,17 @@ def _extract_to_cache(task: _Task) -> dict[str, Any]:
     """Worker: read one file, convert it to N-Triples and table rows, write them to the cache; return its manifest
     row, with the rows under "_part" for the build (they cross back to it once instead of being read again)."""
     from kg.store import document_part, rows_entry
+    from loaders.document import MAX_BYTES
 
     path = Path(task.path)
     row: dict[str, Any] = {"path": task.path}
     try:
-        stat = path.stat()
-        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        with open(path, "rb") as handle:
+            stat = os.fstat(handle.fileno())
+            if stat.st_size > MAX_BYTES:  # refused before a byte is read (the loader says so in its own words)
+                _, error = _read_one(path)
+                return {**row, "error": error or f"{path}: file too large"}
+            sha = hashlib.file_digest(handle, "sha256").hexdigest()
     except OSError as exc:
         return {**row, "error": f"{path}: cannot read ({exc.strerror or exc})"}
     row.update(size=stat.st_size, mtime_ns=stat.st_mtime_ns, sha256=sha)
@@ -228,7 +278,16 @@ def _extract_to_cache(task: _Task) -> dict[str, Any]:
     rows = rows_entry(part)
     assert part.ntriples is not None
     _write_cache(Path(task.cache), key, row, part.ntriples, rows)
+    row["entry"] = _entry_records(Path(task.cache), key)
     return {**row, "_part": rows}
+
+
+def _entry_records(cache: Path, key: str) -> list[Any]:
+    """What a cache entry's two files are as written (kg.store_files.file_record), for later builds to compare."""
+    from kg.store import ROWS_SUFFIX
+    from kg.store_files import file_record
+
+    return [file_record(cache / f"{key}.nt"), file_record(cache / f"{key}{ROWS_SUFFIX}")]
 
 
 def _write_cache(cache: Path, key: str, row: dict[str, Any], ntriples: bytes, rows: dict[str, Any]) -> None:
@@ -238,16 +297,22 @@ def _write_cache(cache: Path, key: str, row: dict[str, Any], ntriples: bytes, ro
 
 
 def _read_cached_row(cache: Path, key: str) -> dict[str, Any] | None:
-    from kg.store import ROWS_SUFFIX
+    """The manifest row a cache entry records, when both its files are whole (hashed against its summary): a
+    damaged entry, or one of an older layout without its rows or hashes, is read again from its file."""
+    from kg.store import cache_entry_intact, cache_summary
+    from kg.store_files import StoreDamaged
 
     try:
-        with open(cache / f"{key}.nt", "rb") as handle:
-            first = handle.readline()
-        if not (cache / f"{key}{ROWS_SUFFIX}").is_file():  # an entry of an older layout, without its rows
-            return None
-        return json.loads(first[2:])
-    except (OSError, ValueError):
+        summary = cache_summary(cache, key)
+    except (OSError, StoreDamaged):
         return None
+    if "rows_sha256" not in summary or not cache_entry_intact(cache, key):
+        return None
+    try:
+        records = _entry_records(cache, key)
+    except OSError:
+        return None
+    return {k: summary[k] for k in ("key", "doc", "assignments", "warnings") if k in summary} | {"entry": records}
 
 
 @dataclass
@@ -262,6 +327,58 @@ class BuildReport:
     mode: str  # "unchanged", "incremental", "full", or "empty" (nothing readable, nothing written)
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    repairs: list[str] = field(default_factory=list)  # what was found damaged and is now rebuilt
+
+
+def _damage(store_dir: Path) -> list[str]:
+    """What a build repairs before anything else: a CURRENT that names no generation of the store, or a live
+    generation whose meta.json cannot be read (either way the build is a full one, from the cache)."""
+    from kg.store import META, live_meta
+    from kg.store_files import StoreDamaged, live_generation
+
+    try:
+        name = live_generation(store_dir)
+    except StoreDamaged:
+        return [f"{store_dir / 'CURRENT'} is damaged"]
+    if name is not None and (store_dir / name).is_dir() and live_meta(store_dir) is None:
+        return [f"{store_dir / name / META} is damaged"]
+    return []
+
+
+def _cache_damage(cache: Path, rows: Iterable[dict[str, Any]], noted: set[str]
+                  ) -> tuple[set[str], list[dict[str, Any]]]:
+    """The keys of the live generation's cache entries that are not as written (gone, or size and time moved
+    and the hash too, or noted by a reader), and the rows whose entries are intact but were touched (a copied
+    store), whose records are to be made again."""
+    from kg.store import ROWS_SUFFIX
+    from kg.store_files import same_record
+
+    damaged: set[str] = set()
+    refreshed: list[dict[str, Any]] = []
+    for row in rows:
+        key = row.get("key")
+        if not key:
+            continue
+        names = (f"{key}.nt", f"{key}{ROWS_SUFFIX}")
+        if any(f"cache/{name}" in noted for name in names):
+            damaged.add(key)
+            continue
+        records = row.get("entry")
+        if not (isinstance(records, list) and len(records) == 2):
+            continue  # recorded by a version before entries had records: checked when read
+        states = [same_record(cache / name, record) for name, record in zip(names, records, strict=True)]
+        if False in states or None in states:
+            damaged.add(key)
+        elif any(cache_stat_moved(cache / name, record) for name, record in zip(names, records, strict=True)):
+            refreshed.append(row)
+    return damaged, refreshed
+
+
+def cache_stat_moved(path: Path, record: list[Any]) -> bool:
+    try:
+        return path.stat().st_mtime_ns != record[1]
+    except OSError:
+        return False
 
 
 def _same_stat(row: dict[str, Any] | None, path: Path) -> dict[str, Any] | None:
@@ -296,11 +413,22 @@ def build_from_paths(
         cache = store_dir / kgstore.CACHE
         cache.mkdir(exist_ok=True)
         fingerprint = code_fingerprint()
+        repairs = _damage(store_dir)
         live = None if full else kgstore.live_meta(store_dir)
         same_code = live is not None and live.get("fingerprint") == fingerprint
         # A generation of an older storage layout is rebuilt in full once (nothing is re-read: the cache stays).
         patchable = same_code and live.get("layout") == kgstore.LAYOUT
-        previous = {row["path"]: row for row in (live or {}).get("files", [])} if same_code else {}
+        previous = {row["path"]: row for row in (live or {}).get("files", []) if isinstance(row, dict)
+                    and "path" in row} if same_code else {}
+        if live is not None and not full:
+            damaged = kgstore.generation_damage(store_dir, live)
+            damaged_keys, refreshed = _cache_damage(cache, previous.values(), kgstore.damage_noted(store_dir))
+            repairs += damaged + [f"{cache / key}.* is damaged" for key in sorted(damaged_keys)]
+            # a damaged entry's file is read again; anything damaged means a full build from what is whole
+            previous = {path: row for path, row in previous.items() if row.get("key") not in damaged_keys}
+            patchable = patchable and not repairs
+            for row in refreshed:  # intact, copied (new times): recorded anew, so they are not hashed again
+                row["entry"] = _entry_records(cache, row["key"])
 
         found = list(find_files(paths))
         rows: list[dict[str, Any] | None] = []
@@ -318,7 +446,13 @@ def build_from_paths(
             parsed = _reporting(parsed, len(tasks), progress)
         if not patchable:  # full whatever the files say: load each document as soon as it is read
             ordered = (row if row is not None else next(parsed) for row in rows)
-            return _streamed_full_build(store_dir, ordered, fingerprint, len(tasks), sparql)
+            if repairs and sparql is None:  # a damaged generation's index is made again, not dropped
+                sparql = live is not None and (store_dir / live["generation"] / kgstore.SPARQL_DIR).is_dir()
+            report = _streamed_full_build(store_dir, ordered, fingerprint, len(tasks), sparql)
+            report.repairs = repairs if report.summary is not None else []
+            if report.summary is not None:
+                kgstore.forget_damage_notes(store_dir)
+            return report
         # From here on the live generation is of this code and layout: it may be kept or patched.
         assert live is not None
         rows = [row if row is not None else next(parsed) for row in rows]
@@ -360,6 +494,7 @@ def build_from_paths(
         extra = {"fingerprint": fingerprint, "files": files, "documents": entries}
         summary = kgstore.commit_generation(store_dir, parts, errors, incremental=incremental, remove=gone,
                                             extra=extra, jobs=jobs, sparql=sparql)
+        kgstore.forget_damage_notes(store_dir)
         return BuildReport(summary, summary.generation, len(entries), measures, assignments, summary.triples,
                            n_parsed, "incremental" if incremental else "full", errors, warnings)
 

@@ -71,12 +71,15 @@ def build(paths: tuple[str, ...], jobs: int | None, from_jsonl: bool, full: bool
     Scale-out: run `kg extract --format jsonl` anywhere (one document per line), then
       kg build --from-jsonl part-*.jsonl
     """
-    from kg.build import build_from_jsonl, build_from_paths, default_jobs
-    from kg.store import StoreBusy
+    from kg.build import build_from_jsonl, build_from_paths, capped_jobs, default_jobs
+    from kg.store import StoreError
 
     if alias_files:
         _register_aliases(alias_files)
         full = True  # names resolve differently now: what the last build kept may be wrong
+    jobs, note = capped_jobs(jobs or default_jobs())
+    if note:
+        click.echo(f"note: {note}", err=True)
 
     # how far the files have been read, on a terminal (a build of thousands of plans takes minutes)
     progress = ProgressLine(sys.stderr) if not from_jsonl and sys.stderr.isatty() else None
@@ -84,13 +87,20 @@ def build(paths: tuple[str, ...], jobs: int | None, from_jsonl: bool, full: bool
         if from_jsonl:
             report = build_from_jsonl(paths, store_path, sparql=sparql)
         else:
-            report = build_from_paths(paths, store_path, jobs=jobs or default_jobs(), full=full, sparql=sparql,
-                                      progress=progress)
-    except StoreBusy as exc:
+            report = build_from_paths(paths, store_path, jobs=jobs, full=full, sparql=sparql, progress=progress)
+    except StoreError as exc:
         raise UserError(str(exc)) from None
+    except OSError as exc:
+        raise UserError(_cannot_write(store_path, exc)) from None
+    except Exception as exc:
+        if type(exc).__module__ == "sqlite3":  # the tables file: a full disk, a read-only folder
+            raise UserError(_cannot_write(store_path, exc)) from None
+        raise
     finally:
         if progress is not None:
             progress.close()
+    for repair in report.repairs:
+        click.echo(f"repaired: {repair}; rebuilt from the documents' cached facts", err=True)
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     for error in report.errors:
@@ -109,6 +119,20 @@ def build(paths: tuple[str, ...], jobs: int | None, from_jsonl: bool, full: bool
         sys.exit(1)
 
 
+def _cannot_write(store_path: str, exc: Exception) -> str:
+    """One line for a build that could not write its store (a full disk, a read-only or foreign folder): what
+    the system said, and that the store is as it was (the half-written generation is removed)."""
+    import errno
+
+    reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0]
+    hint = {errno.ENOSPC: "free some space", errno.EDQUOT: "free some space", errno.EROFS: "use a writable folder",
+            errno.EACCES: "use a folder you can write", errno.EPERM: "use a folder you can write"}
+    fix = hint.get(getattr(exc, "errno", None) or 0) or (
+        "free some space" if "full" in reason else "use a folder you can write" if "readonly" in reason else
+        "check the folder")
+    return f"cannot write the store {store_path}: {reason}; {fix} and build again (the store is as it was)"
+
+
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["json", "jsonl"]), default="json", show_default=True,
@@ -125,9 +149,12 @@ def extract(files: tuple[str, ...], fmt: str, jobs: int, alias_files: tuple[str,
     """
     import json
 
-    from kg.build import iter_documents
+    from kg.build import capped_jobs, iter_documents
 
     _register_aliases(alias_files)
+    jobs, note = capped_jobs(jobs)
+    if note:
+        click.echo(f"note: {note}", err=True)
 
     failed = False
     seen: set[str] = set()
@@ -412,7 +439,7 @@ def main() -> None:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8", errors="replace")
     try:
-        cli()
+        sys.exit(_run())
     except BrokenPipeError:
         # `kg measures … | head` closed the pipe early: not an error worth a traceback
         sys.stderr = None  # type: ignore[assignment]
@@ -425,6 +452,54 @@ def main() -> None:
         import gc
 
         gc.freeze()
+
+
+def _run() -> int:
+    """Run the command; what click would print for errors it prints too, and besides: Ctrl-C (or SIGTERM) is
+    one line and exit status 128 + the signal's number, as shells report it; a store error no command caught
+    (a damaged file met in the middle of an answer) is one line, not a traceback."""
+    import signal
+
+    from kg.store_files import StoreError
+
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        result = cli.main(standalone_mode=False)
+    except click.exceptions.Abort as exc:
+        if isinstance(exc.__cause__, KeyboardInterrupt | Terminated):
+            signum = exc.__cause__.signum if isinstance(exc.__cause__, Terminated) else signal.SIGINT
+            name = signal.Signals(signum).name
+            click.echo(f"kg: interrupted ({name}); a build in progress leaves the store as it was", err=True)
+            return 128 + signum
+        click.echo("Aborted!", err=True)
+        return 1
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except StoreError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        return 1
+    except OSError as exc:
+        if exc.errno is None or isinstance(exc, BrokenPipeError):
+            raise
+        # a full disk or a read-only folder met where no command expected it: the OS's words, on one line
+        where = f": {exc.filename}" if exc.filename else ""
+        click.echo(f"Error: {exc.strerror or exc}{where}", err=True)
+        return 1
+    return result if isinstance(result, int) else 0
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the process is, so that a build cleans up as it does for Ctrl-C (kill's default
+    would leave a half-written generation for the next build to remove)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    raise Terminated(signum)
 
 
 if __name__ == "__main__":

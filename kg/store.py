@@ -64,6 +64,26 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kg import __version__
+from kg.store_files import (
+    CURRENT,
+    NotAStore,
+    StoreBusy,
+    StoreDamaged,
+    StoreError,
+    StoreMissing,
+    claim,
+    damage_noted,
+    file_record,
+    forget_damage_notes,
+    live_generation,
+    note_damage,
+    pin_generation,
+    prune_cache,
+    record_generation,
+    remove_generations,
+    same_record,
+    write_atomically,
+)
 from ontology.ns import PREFIXES, XSD, doc_graph_iri, doc_iri, measure_iri
 
 if TYPE_CHECKING:  # only for annotations; the real imports are lazy
@@ -77,15 +97,20 @@ __all__ = [
     "DEFAULT_STORE",
     "IRI",
     "BuildSummary",
+    "NotAStore",
     "DocumentPart",
     "Store",
     "StoreBusy",
+    "StoreDamaged",
     "StoreError",
     "StoreMissing",
     "build_store",
     "commit_generation",
     "document_part",
+    "damage_noted",
     "document_parts",
+    "forget_damage_notes",
+    "generation_damage",
     "live_meta",
     "locked",
     "open_store",
@@ -116,7 +141,6 @@ LOOKUP_MARK = "# @lookup"
 _LOOKUP_LINE = re.compile(
     r"^([ \t]*)OPTIONAL (\{ [^{}\n]* \})[ \t]*" + re.escape(LOOKUP_MARK) + r"[ \t]*$", re.MULTILINE)
 _LOOKUP_BLOCK = re.compile(r"^([ \t]*)" + re.escape(LOOKUP_MARK) + r" ([{}])[ \t]*$", re.MULTILINE)
-CURRENT = "CURRENT"
 LOCK = ".lock"
 META = "meta.json"
 # Per generation: how many documents state each shared triple (see shared_lines_of), for incremental removal.
@@ -138,18 +162,6 @@ GEN_PREFIX = "gen-"
 Value = str | int | float | bool | None
 
 
-class StoreError(Exception):
-    """A store problem a user can cause; the message is one line meant for them."""
-
-
-class StoreBusy(StoreError):
-    pass
-
-
-class StoreMissing(StoreError):
-    pass
-
-
 class IRI(NamedTuple):
     """Marks a binding value as an IRI rather than a string: ``{"agency": IRI(agency_iri(...))}``."""
 
@@ -169,6 +181,22 @@ class BuildSummary:
 # ---------------------------------------------------------------------------- build
 
 
+# Descriptors of locks this process holds. A worker forked while a build holds its lock would share the lock (an
+# flock belongs to the open file, which fork shares) and keep the store locked after the build died; each forked
+# child closes its copies at once, so the lock lives exactly as long as the process that took it.
+_HELD_LOCKS: set[int] = set()
+
+
+def _close_inherited_locks() -> None:
+    for fd in _HELD_LOCKS:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _HELD_LOCKS.clear()
+
+
+os.register_at_fork(after_in_child=_close_inherited_locks)
+
+
 @contextlib.contextmanager
 def _exclusive_lock(store_dir: Path) -> Iterator[None]:
     # flock is released by the kernel when the process dies, so a killed build never
@@ -180,29 +208,33 @@ def _exclusive_lock(store_dir: Path) -> Iterator[None]:
             if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
                 raise StoreBusy(f"another build is writing {store_dir}; wait for it to finish") from None
             raise
+        _HELD_LOCKS.add(handle.fileno())
         try:
             yield
         finally:
+            _HELD_LOCKS.discard(handle.fileno())
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _live_generation(store_dir: Path) -> str | None:
-    try:
-        name = (store_dir / CURRENT).read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        return None
-    return name or None
+    return live_generation(store_dir)
 
 
 def _new_generation_dir(store_dir: Path) -> Path:
+    from kg.store_files import READERS
+
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     for attempt in range(100):
         suffix = f"-{attempt}" if attempt else ""
         gen = store_dir / f"{GEN_PREFIX}{stamp}-{os.getpid()}{suffix}"
+        if gen.exists():
+            continue
+        record_generation(store_dir, gen.name)  # before it exists: a build killed now leaves nothing unrecorded
         try:
             gen.mkdir()
         except FileExistsError:
             continue
+        (gen / READERS).touch()  # what readers lock to keep the generation while they read it
         return gen
     raise StoreError(f"cannot create a new generation directory in {store_dir}")
 
@@ -217,23 +249,17 @@ def _fsync_dir(directory: Path) -> None:
 
 def _switch_current(store_dir: Path, generation: str) -> None:
     # Write-fsync-rename: after a crash CURRENT is either the old line or the new one.
-    tmp = store_dir / (CURRENT + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        handle.write(generation + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, store_dir / CURRENT)
+    write_atomically(store_dir / CURRENT, (generation + "\n").encode("utf-8"))
     _fsync_dir(store_dir)
 
 
-def _remove_stale_generations(store_dir: Path, keep: set[str]) -> None:
-    import shutil
-
-    for entry in store_dir.iterdir():
-        if entry.is_dir() and entry.name.startswith(GEN_PREFIX) and entry.name not in keep:
-            # A reader of a generation two builds old loses it; open files stay readable
-            # on POSIX until closed, so even that reader finishes its current query.
-            shutil.rmtree(entry, ignore_errors=True)
+def _remove_stale_generations(store_dir: Path, keep: set[str]) -> set[str]:
+    """Remove this store's generations but ``keep`` (those a reader still holds stay); return the ones left.
+    A file the store did not make is never removed (kg.store_files)."""
+    for stale in store_dir.glob("*.tmp"):  # CURRENT, GENERATIONS and the marker of a build killed mid-write
+        if re.fullmatch(r"(?:CURRENT|GENERATIONS|PINGAN-KG-STORE)(?:\.[0-9]+)?\.tmp", stale.name):
+            stale.unlink(missing_ok=True)
+    return remove_generations(store_dir, keep)
 
 
 class _NQuadsReader(io.RawIOBase):
@@ -603,10 +629,14 @@ def _write_generation(
         raise
     finally:
         del db  # closes RocksDB before any reader opens the generation
+    if index and (gen / SPARQL_DIR).is_dir():
+        _write_sparql_sums(gen / SPARQL_DIR, gen)
     # Each document's own lines are in no other document; the shared ones are counted once (refs), and the topic
     # scheme adds its own: the union's size, without asking the index (which may not exist).
     triples = log.own + own_before + len(refs) + scheme_triples()
     _write_json(gen / SHARED, refs)
+    # what the generation's files were when written, so a later build can tell a damaged one (generation_damage)
+    checksums = {name: file_record(gen / name) for name in (TABLES_FILE, SHARED)}
     meta: dict[str, Any] = {
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "tool": "pingan-kg",
@@ -619,6 +649,7 @@ def _write_generation(
         "own_lines": log.own + own_before,
         "errors": log.errors,
         "timings": timings,
+        "checksums": checksums,
         **(extra or {}),
     }
     documents = meta["documents"]
@@ -661,6 +692,7 @@ def build_sparql_index(gen: Path) -> None:
                 db.flush()
                 db.optimize()
                 del db
+                _write_sparql_sums(tmp, gen)
                 os.replace(tmp, target)
                 _fsync_dir(gen)
             except BaseException:
@@ -669,6 +701,79 @@ def build_sparql_index(gen: Path) -> None:
     except OSError as exc:
         raise StoreError(f"cannot build the SPARQL index in {gen} ({exc.strerror or exc}); run `kg build --sparql` "
                          "as a user who can write the store") from None
+
+
+SPARQL_SUMS = "sparql.sums"
+
+
+def _write_sparql_sums(index: Path, gen: Path) -> None:
+    """Record the files of a finished SPARQL index (``index``: where it is now; it is recorded under sparql/)."""
+    records = {f"{SPARQL_DIR}/{p.relative_to(index).as_posix()}": file_record(p)
+               for p in sorted(index.rglob("*")) if p.is_file()}
+    _write_json(gen / SPARQL_SUMS, records)
+
+
+def sparql_damage(gen: Path) -> str | None:
+    """Why a generation's SPARQL index is damaged, or None (also when it has none, or none was recorded)."""
+    if not (gen / SPARQL_DIR).is_dir():
+        return None
+    try:
+        records = json.loads((gen / SPARQL_SUMS).read_bytes())
+    except FileNotFoundError:
+        return None  # made before indexes were recorded
+    except (OSError, ValueError):
+        records = None
+    if not isinstance(records, dict):
+        return f"{gen / SPARQL_SUMS} is damaged"
+    for name, record in records.items():
+        if ".." in name.split("/") or same_record(gen / name, record) is not True:
+            return f"{gen / name} is not what was written"
+    return None
+
+
+def generation_damage(store_dir: Path, meta: dict[str, Any]) -> list[str]:
+    """What is damaged in the live generation a build starts from (one phrase each; empty when intact), by the
+    records made when it was written: sizes and times compared, a file hashed only when they differ."""
+    from kg.tables import FILE as TABLES_FILE
+
+    gen = store_dir / str(meta.get("generation"))
+    noted = damage_noted(store_dir)
+    problems: dict[Path, str] = {}  # one line a file
+    records = meta.get("checksums")
+    for name in (TABLES_FILE, SHARED):
+        record = records.get(name) if isinstance(records, dict) else None
+        path = gen / name
+        if not path.is_file():
+            problems[path] = "is missing"
+        elif record is not None and same_record(path, record) is not True:
+            problems[path] = "is not what was written"
+        elif record is None and not _tables_open(path, name == TABLES_FILE):
+            problems[path] = "cannot be read"
+        elif f"{gen.name}/{name}" in noted:
+            problems[path] = "was found damaged by a question"
+    problem = sparql_damage(gen)
+    if problem:
+        problems[gen / SPARQL_DIR] = problem
+    elif f"{gen.name}/{SPARQL_DIR}" in noted:
+        problems[gen / SPARQL_DIR] = "was found damaged by a question"
+    return [f"{path} {why}" if not why.startswith(str(gen)) else why for path, why in problems.items()]
+
+
+def _tables_open(path: Path, tables: bool) -> bool:
+    """For a generation written before checksums: whether its tables open (or its JSON parses)."""
+    import sqlite3
+
+    from kg.tables import StaleTables, Tables
+
+    try:
+        if not tables:
+            return isinstance(json.loads(path.read_bytes()), dict)
+        Tables(path).close()
+    except StaleTables:
+        return True
+    except (OSError, ValueError, sqlite3.Error):
+        return False
+    return True
 
 
 def cached_graphs(cache: Path, meta: dict[str, Any],
@@ -707,31 +812,98 @@ def write_cache_entry(cache: Path, key: str, summary: dict[str, Any], ntriples: 
                       rows: dict[str, Any] | None = None) -> None:
     """One document's cache entry: ``<key>.nt``, a comment line with its summary and then its N-Triples (so the
     file stays valid N-Triples), and ``<key>.rows``, JSON of its table rows and shared lines (``rows_entry``).
-    Each is written to a temporary name and renamed, the rows first: a killed build never leaves half an entry,
-    and an .nt file always has its rows."""
+    The summary records the SHA-256 of the N-Triples and of the rows, so a damaged entry is found when read
+    (``read_cache_entry``). Each file is written to a temporary name and renamed, the rows first: a killed build
+    never leaves half an entry, an .nt file always has its rows, and a failed write (a full disk) leaves no
+    temporary file."""
+    import hashlib
+
     suffix = f".{key}.{os.getpid()}.{threading.get_ident()}.tmp"
+    summary = {**summary, "sha256": hashlib.sha256(ntriples).hexdigest()}
     if rows is not None:
-        tmp = cache / ("r" + suffix)
-        with open(tmp, "w", encoding="utf-8") as handle:
-            handle.write(json.dumps(rows, ensure_ascii=False, separators=(",", ":")))
-        os.replace(tmp, cache / f"{key}{ROWS_SUFFIX}")
-    tmp = cache / suffix
-    with open(tmp, "wb") as handle:
-        handle.write(b"# " + json.dumps(summary, ensure_ascii=False).encode("utf-8") + b"\n")
-        handle.write(ntriples)
-    os.replace(tmp, cache / f"{key}.nt")
+        data = json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        summary["rows_sha256"] = hashlib.sha256(data).hexdigest()
+        _write_renamed(cache / ("r" + suffix), cache / f"{key}{ROWS_SUFFIX}", [data])
+    head = b"# " + json.dumps(summary, ensure_ascii=False).encode("utf-8") + b"\n"
+    _write_renamed(cache / suffix, cache / f"{key}.nt", [head, ntriples])
+
+
+def _write_renamed(tmp: Path, target: Path, chunks: list[bytes]) -> None:
+    try:
+        with open(tmp, "wb") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def cache_summary(cache: Path, key: str) -> dict[str, Any]:
+    """The summary line of a cache entry (its manifest row and hashes); OSError when it is gone, StoreDamaged
+    when the line is not what a build writes."""
+    with open(cache / f"{key}.nt", "rb") as handle:
+        first = handle.readline()
+    try:
+        summary = json.loads(first[2:]) if first.startswith(b"# ") else None
+    except ValueError:
+        summary = None
+    if not isinstance(summary, dict):
+        raise _damaged_entry(cache, f"{key}.nt", "its first line is not the entry's summary")
+    return summary
 
 
 def read_cache_entry(cache: Path, key: str) -> bytes:
-    """The N-Triples of a cache entry (without its summary line); OSError when it is gone."""
+    """The N-Triples of a cache entry (without its summary line), checked against the hash its summary
+    records; OSError when it is gone, StoreDamaged when it is not what was written."""
+    import hashlib
+
     data = (cache / f"{key}.nt").read_bytes()
-    return data[data.index(b"\n") + 1 :]
+    end = data.find(b"\n")
+    try:
+        summary = json.loads(data[2:end]) if data.startswith(b"# ") and end > 0 else None
+    except ValueError:
+        summary = None
+    if not isinstance(summary, dict):
+        raise _damaged_entry(cache, f"{key}.nt", "its first line is not the entry's summary")
+    body = data[end + 1 :]
+    expected = summary.get("sha256")
+    if expected is not None and hashlib.sha256(body).hexdigest() != expected:
+        raise _damaged_entry(cache, f"{key}.nt", "its triples are cut short or changed")
+    return body
 
 
 def read_rows_entry(cache: Path, key: str) -> dict[str, Any]:
-    """The table rows, shared lines and line count of a cache entry (``rows_entry``); OSError when it is gone."""
-    with open(cache / f"{key}{ROWS_SUFFIX}", encoding="utf-8") as handle:
-        return json.load(handle)
+    """The table rows, shared lines and line count of a cache entry (``rows_entry``), checked against the hash
+    the entry's summary records; OSError when it is gone, StoreDamaged when it is not what was written."""
+    import hashlib
+
+    expected = cache_summary(cache, key).get("rows_sha256")
+    data = (cache / f"{key}{ROWS_SUFFIX}").read_bytes()
+    if expected is not None and hashlib.sha256(data).hexdigest() != expected:
+        raise _damaged_entry(cache, f"{key}{ROWS_SUFFIX}", "its rows are cut short or changed")
+    try:
+        rows = json.loads(data)
+    except ValueError:
+        rows = None
+    if not (isinstance(rows, dict) and {"tables", "shared", "lines"} <= rows.keys()):
+        raise _damaged_entry(cache, f"{key}{ROWS_SUFFIX}", "it is not a document's rows")
+    return rows
+
+
+def _damaged_entry(cache: Path, name: str, why: str) -> StoreDamaged:
+    note_damage(cache.parent, f"{CACHE}/{name}")
+    return StoreDamaged(f"{cache / name} is damaged ({why}): run `kg build` on the same documents to repair it")
+
+
+def cache_entry_intact(cache: Path, key: str) -> bool:
+    """Whether both files of a cache entry are there and hash to what its summary records (reads them whole)."""
+    try:
+        read_rows_entry(cache, key)
+        read_cache_entry(cache, key)
+    except (OSError, StoreDamaged):
+        return False
+    return True
 
 
 def _prune_cache(store_dir: Path, generations: set[str]) -> None:
@@ -742,20 +914,16 @@ def _prune_cache(store_dir: Path, generations: set[str]) -> None:
     for name in generations:
         try:
             meta = json.loads((store_dir / name / META).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            keep.update(meta.get("doc_cache", {}).values())
+            keep.update(row["key"] for row in meta.get("files") or [] if "key" in row)
+        except (OSError, ValueError, AttributeError, TypeError):
             continue
-        keep.update(meta.get("doc_cache", {}).values())
-        keep.update(row["key"] for row in meta.get("files") or [] if "key" in row)
-    for entry in (store_dir / CACHE).iterdir():
-        if entry.name.startswith(".") or (entry.suffix in (".nt", ROWS_SUFFIX) and entry.stem not in keep):
-            entry.unlink(missing_ok=True)
+    prune_cache(store_dir / CACHE, keep)
 
 
 def _prepare(path: str | os.PathLike[str]) -> Path:
     store_dir = Path(path)
-    if store_dir.exists() and not store_dir.is_dir():
-        raise StoreError(f"{store_dir} is a file, not a store folder")
-    store_dir.mkdir(parents=True, exist_ok=True)
+    claim(store_dir)  # a folder that is not a store is refused before anything is written into it
     return store_dir
 
 
@@ -768,14 +936,18 @@ def locked(path: str | os.PathLike[str]) -> Iterator[Path]:
 
 
 def live_meta(store_dir: Path) -> dict[str, Any] | None:
-    """meta.json of the live generation, or None when there is none (or it is unreadable)."""
-    generation = _live_generation(store_dir)
+    """meta.json of the live generation, or None when there is none (or it, or CURRENT, is unreadable)."""
+    try:
+        generation = _live_generation(store_dir)
+    except StoreError:
+        return None
     if generation is None:
         return None
     try:
-        return json.loads((store_dir / generation / META).read_text(encoding="utf-8"))
+        meta = json.loads((store_dir / generation / META).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    return meta if isinstance(meta, dict) and meta.get("generation", generation) == generation else None
 
 
 def commit_generation(
@@ -800,7 +972,12 @@ def commit_generation(
     """
     import shutil
 
-    previous = _live_generation(store_dir)
+    try:
+        previous = _live_generation(store_dir)
+    except StoreDamaged:  # the build that repairs CURRENT: nothing live to keep or start from
+        previous = None
+    if previous is not None and not (store_dir / previous).is_dir():
+        previous = None
     if sparql is None:
         sparql = previous is not None and (store_dir / previous / SPARQL_DIR).is_dir()
     (store_dir / CACHE).mkdir(exist_ok=True)
@@ -816,8 +993,8 @@ def commit_generation(
         raise
     _switch_current(store_dir, gen.name)
     kept = {gen.name} | ({previous} if previous else set())
-    _remove_stale_generations(store_dir, keep=kept)
-    _prune_cache(store_dir, kept)
+    # a generation a reader still holds stays too, and so do its documents' cache entries
+    _prune_cache(store_dir, _remove_stale_generations(store_dir, keep=kept))
     documents = extra["documents"] if extra and "documents" in extra else log.documents
     return BuildSummary(store_dir, gen.name, len(documents), triples, log.quads, log.errors)
 
@@ -931,9 +1108,11 @@ class Store:
     Its questions (``queries``) read the generation's tables (``tables``); ``select`` runs SPARQL on its SPARQL
     index, which a generation built without one gets the first time it is asked (``build_sparql_index``)."""
 
-    def __init__(self, path: Path, generation: str, db: pyoxigraph.Store | None = None) -> None:
+    def __init__(self, path: Path, generation: str, db: pyoxigraph.Store | None = None,
+                 pin: int | None = None) -> None:
         self.path = path
         self.generation = generation
+        self._pin = pin  # the descriptor whose shared lock holds the generation (kg.store_files.pin_generation)
         self._db: pyoxigraph.Store | None = db
         self._meta: dict[str, Any] | None = None
         self._tables: Tables | None = None
@@ -986,7 +1165,16 @@ class Store:
 
             if not (self._gen / SPARQL_DIR).is_dir():
                 build_sparql_index(self._gen)
-            self._db = OxStore.read_only(str(self._gen / SPARQL_DIR))
+            problem = sparql_damage(self._gen)
+            if problem is None:
+                try:
+                    self._db = OxStore.read_only(str(self._gen / SPARQL_DIR))
+                except OSError as exc:
+                    problem = f"{self._gen / SPARQL_DIR} cannot be opened ({exc})"
+            if problem is not None:
+                note_damage(self.path, f"{self.generation}/{SPARQL_DIR}")
+                raise StoreDamaged(f"the SPARQL index is damaged: {problem}; run `kg build --sparql` on the same "
+                                   "documents to rebuild it")
         return self._db
 
     @property
@@ -997,7 +1185,17 @@ class Store:
     def meta(self) -> dict[str, Any]:
         """The generation's meta.json: built_at, version, documents, triples, errors."""
         if self._meta is None:
-            self._meta = json.loads((self.path / self.generation / META).read_text(encoding="utf-8"))
+            path = self.path / self.generation / META
+            try:
+                meta = json.loads(path.read_bytes())
+            except FileNotFoundError:
+                raise StoreMissing(f"no graph at {self.path}: {path} is gone; run `kg build` again") from None
+            except (OSError, ValueError):
+                meta = None
+            if not isinstance(meta, dict) or not isinstance(meta.get("documents", []), list):
+                note_damage(self.path, f"{self.generation}/{META}")
+                raise StoreDamaged(f"{path} is damaged: run `kg build` on the same documents to repair it")
+            self._meta = meta
         return self._meta
 
     def select(self, sparql: str, bindings: dict[str, Value | IRI] | None = None) -> list[dict[str, Value]]:
@@ -1183,7 +1381,16 @@ class Store:
         if self._tables is not None:
             self._tables.close()
             self._tables = None
+        if self._pin is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._pin)
+            self._pin = None
         self._closed = True
+
+    def __del__(self) -> None:
+        if getattr(self, "_pin", None) is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._pin)
 
     def __enter__(self) -> Store:
         return self
@@ -1198,7 +1405,9 @@ class Store:
 
 
 def open_store(path: str | os.PathLike[str] = DEFAULT_STORE) -> Store:
-    """Open the live generation read-only. Raises StoreMissing when nothing was built.
+    """Open the live generation read-only and hold it until the store is closed (a build never removes a
+    generation a reader holds). Raises StoreMissing when nothing was built, StoreDamaged when CURRENT, meta.json
+    or the tables are not what a build wrote (the message names the file and what repairs it).
 
     Only its tables are opened (pyoxigraph is not even imported): the SPARQL index is opened when first needed."""
     import sqlite3
@@ -1208,24 +1417,34 @@ def open_store(path: str | os.PathLike[str] = DEFAULT_STORE) -> Store:
     store_dir = Path(path)
     # Two builds can finish between reading CURRENT and opening the generation it names
     # (the second removes it); reading CURRENT again then finds the newer one.
-    for _attempt in range(3):
+    for _attempt in range(5):
         generation = _live_generation(store_dir)
         if generation is None:
             raise StoreMissing(f"no graph at {store_dir}: run `kg build PATH` first")
         gen_dir = store_dir / generation
-        if not gen_dir.is_dir():
+        try:
+            pin = pin_generation(gen_dir)
+        except FileNotFoundError:
             time.sleep(0.05)
             continue
+        except OSError as exc:
+            raise StoreError(f"cannot read {gen_dir}: {exc.strerror or exc}") from None
+        store = Store(store_dir, generation, pin=pin)
         try:
+            store.meta  # noqa: B018 - read now: a damaged meta.json is one line here, not a traceback later
             if (gen_dir / FILE).is_file():
-                store = Store(store_dir, generation)
                 # Opened now: a build that removes the generation later leaves an open file readable.
                 if store.tables is not None or store.stale_tables is not None:
                     return store
             from pyoxigraph import Store as OxStore
 
-            return Store(store_dir, generation, OxStore.read_only(str(gen_dir)))
-        except (OSError, sqlite3.Error):
-            if (store_dir / generation).is_dir() and _live_generation(store_dir) == generation:
-                raise
+            store._db = OxStore.read_only(str(gen_dir))
+            return store
+        except StoreError:
+            store.close()
+            raise
+        except (OSError, sqlite3.Error) as exc:
+            store.close()
+            raise StoreDamaged(f"{gen_dir} cannot be read ({exc}): run `kg build` on the same documents to "
+                               "repair it") from None
     raise StoreMissing(f"no graph at {store_dir}: CURRENT names a generation that is gone; run `kg build` again")

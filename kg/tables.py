@@ -26,6 +26,7 @@ stated topics and all their broader ones) are written with its document, from th
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sqlite3
@@ -607,32 +608,50 @@ class Answer(Sequence):
 
 
 class Tables:
-    """A read-only connection to one generation's tables (StaleTables if another schema version wrote them)."""
+    """A read-only connection to one generation's tables (StaleTables if another schema version wrote them).
+    A file that is not the tables a build wrote (emptied, cut short, overwritten) raises StoreDamaged, naming it,
+    wherever SQLite notices: when opened or when a question reads the damaged part."""
 
     def __init__(self, path: Path) -> None:
-        # immutable=1: the file never changes once its generation is live, so SQLite need not lock or check it
-        # (and a store on read-only media still opens).
-        self.db = sqlite3.connect(f"file:{_uri_path(path)}?mode=ro&immutable=1", uri=True,
-                                  check_same_thread=False)
-        # read pages straight from the OS page cache instead of copying each into SQLite's own (a big answer
-        # visits tens of thousands of pages: 22k targets at 100k measures 0.19 -> 0.16 s); SQLite caps the size
-        # at its compile-time maximum
-        self.db.execute("PRAGMA mmap_size = 1099511627776")
-        found = self.db.execute("SELECT value FROM info WHERE key = 'schema'").fetchone()
+        self.path = path
+        with self._damage_reported():
+            # immutable=1: the file never changes once its generation is live, so SQLite need not lock or check it
+            # (and a store on read-only media still opens).
+            self.db = sqlite3.connect(f"file:{_uri_path(path)}?mode=ro&immutable=1", uri=True,
+                                      check_same_thread=False)
+            # read pages straight from the OS page cache instead of copying each into SQLite's own (a big answer
+            # visits tens of thousands of pages: 22k targets at 100k measures 0.19 -> 0.16 s); SQLite caps the
+            # size at its compile-time maximum
+            self.db.execute("PRAGMA mmap_size = 1099511627776")
+            found = self.db.execute("SELECT value FROM info WHERE key = 'schema'").fetchone()
         if found is None or found[0] != str(SCHEMA_VERSION):
             self.db.close()
             raise StaleTables(found[0] if found else "unknown")
 
+    @contextlib.contextmanager
+    def _damage_reported(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.DatabaseError as exc:
+            from kg.store_files import StoreDamaged, note_damage
+
+            generation = self.path.parent
+            note_damage(generation.parent, f"{generation.name}/{self.path.name}")
+            raise StoreDamaged(f"{self.path} is damaged ({exc}): run `kg build` on the same documents to repair "
+                               "it") from None
+
     def rows(self, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        cursor = self.db.execute(sql, params or {})
-        names = [d[0] for d in cursor.description]
-        # every row has one value per name; zip's strict check would be a quarter of this line's time
-        return [dict(zip(names, row, strict=False)) for row in cursor]
+        with self._damage_reported():
+            cursor = self.db.execute(sql, params or {})
+            names = [d[0] for d in cursor.description]
+            # every row has one value per name; zip's strict check would be a quarter of this line's time
+            return [dict(zip(names, row, strict=False)) for row in cursor]
 
     def answer(self, sql: str, params: dict[str, Any] | None = None) -> Answer:
         """The rows as SQLite gives them, tuples with their column names (see Answer)."""
-        cursor = self.db.execute(sql, params or {})
-        return Answer(tuple(d[0] for d in cursor.description), cursor.fetchall())
+        with self._damage_reported():
+            cursor = self.db.execute(sql, params or {})
+            return Answer(tuple(d[0] for d in cursor.description), cursor.fetchall())
 
     # The documents a part of the graph lives in (ids), for kg view of one place, agency or topic: it projects
     # those documents' graphs instead of the whole union.
@@ -654,7 +673,10 @@ class Tables:
                           f"({marks}) UNION SELECT doc FROM outcome_about WHERE topic IN ({marks})", keys + keys)
 
     def _docs(self, sql: str, params: list[str]) -> set[str]:
-        return {doc for (doc,) in self.db.execute(sql, params)} if params else set()
+        if not params:
+            return set()
+        with self._damage_reported():
+            return {doc for (doc,) in self.db.execute(sql, params)}
 
     def close(self) -> None:
         self.db.close()

@@ -275,8 +275,12 @@ def test_a_build_from_another_process_is_refused(tmp_path: Path) -> None:
 
 def test_a_killed_build_leaves_the_previous_graph(tmp_path: Path) -> None:
     live = build_store(tmp_path, [hohhot_plan()]).generation
-    # What a build killed before the switch leaves: a half-written generation, CURRENT untouched.
+    # What a build killed before the switch leaves: a half-written generation (its name recorded as the store's
+    # own before it was made), CURRENT untouched.
+    from kg.store_files import record_generation
+
     stray = tmp_path / "gen-20000101T000000000000Z-99999"
+    record_generation(tmp_path, stray.name)
     stray.mkdir()
     (stray / "000001.sst").write_bytes(b"\0garbage")
     (tmp_path / "CURRENT.tmp").write_text("gen-20000101T000000000000Z-99999", encoding="utf-8")
