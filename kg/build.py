@@ -243,15 +243,16 @@ class _Task:
 def _extract_to_cache(task: _Task) -> dict[str, Any]:
     """Worker: read one file, convert it to N-Triples and table rows, write them to the cache; return its manifest
     row, with the rows under "_part" for the build (they cross back to it once instead of being read again)."""
-    from kg.store import document_part, rows_entry
-    from loaders.document import MAX_BYTES
+    from kg.store import cache_document, document_entry
+    from loaders.document import MAX_BYTES, MAX_TEXT_FILE_BYTES, TEXT_SUFFIXES
 
     path = Path(task.path)
     row: dict[str, Any] = {"path": task.path}
     try:
         with open(path, "rb") as handle:
             stat = os.fstat(handle.fileno())
-            if stat.st_size > MAX_BYTES:  # refused before a byte is read (the loader says so in its own words)
+            limit = MAX_TEXT_FILE_BYTES if path.suffix.lower() in TEXT_SUFFIXES else MAX_BYTES
+            if stat.st_size > limit:  # refused before a byte is read (the loader says so in its own words)
                 _, error = _read_one(path)
                 return {**row, "error": error or f"{path}: file too large"}
             sha = hashlib.file_digest(handle, "sha256").hexdigest()
@@ -265,19 +266,19 @@ def _extract_to_cache(task: _Task) -> dict[str, Any]:
     doc, error = _read_one(path)
     if doc is None:
         return {**row, "error": error}
-    try:
-        part = document_part(doc)
-    except Exception as exc:  # one bad document never stops a build; it is reported
-        return {**row, "error": f"{doc.source}: cannot convert to RDF: {exc}"}
     row.update(
         key=key,
-        doc=part.entry,
+        doc=document_entry(doc),
         assignments=sum(len(m.assignments) for m in doc.measures),
         warnings=list(doc.warnings),
     )
-    rows = rows_entry(part)
-    assert part.ntriples is not None
-    _write_cache(Path(task.cache), key, row, part.ntriples, rows)
+    summary = {k: row[k] for k in ("key", "doc", "assignments", "warnings")}
+    try:
+        rows = cache_document(doc, Path(task.cache), key, summary)
+    except OSError:  # the store cannot be written (a full disk): the build stops and says so
+        raise
+    except Exception as exc:  # one bad document never stops a build; it is reported
+        return {"path": task.path, "error": f"{doc.source}: cannot convert to RDF: {exc}"}
     row["entry"] = _entry_records(Path(task.cache), key)
     return {**row, "_part": rows}
 
@@ -288,12 +289,6 @@ def _entry_records(cache: Path, key: str) -> list[Any]:
     from kg.store_files import file_record
 
     return [file_record(cache / f"{key}.nt"), file_record(cache / f"{key}{ROWS_SUFFIX}")]
-
-
-def _write_cache(cache: Path, key: str, row: dict[str, Any], ntriples: bytes, rows: dict[str, Any]) -> None:
-    from kg.store import write_cache_entry
-
-    write_cache_entry(cache, key, {k: row[k] for k in ("key", "doc", "assignments", "warnings")}, ntriples, rows)
 
 
 def _read_cached_row(cache: Path, key: str) -> dict[str, Any] | None:

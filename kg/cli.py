@@ -125,6 +125,9 @@ def _cannot_write(store_path: str, exc: Exception) -> str:
     import errno
 
     reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0]
+    for plain in ("No space left on device", "Read-only file system", "Permission denied"):
+        if plain in reason:  # what RocksDB wraps in a long line of its own
+            reason = plain
     hint = {errno.ENOSPC: "free some space", errno.EDQUOT: "free some space", errno.EROFS: "use a writable folder",
             errno.EACCES: "use a folder you can write", errno.EPERM: "use a folder you can write"}
     fix = hint.get(getattr(exc, "errno", None) or 0) or (

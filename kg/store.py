@@ -50,6 +50,7 @@ import errno
 import fcntl
 import functools
 import io
+import itertools
 import json
 import os
 import re
@@ -309,12 +310,39 @@ class DocumentPart:
 def document_part(doc: Document) -> DocumentPart:
     """Convert one Document (raises what kg.triples and kg.tables raise on a record they cannot convert)."""
     from kg.tables import document_rows
-    from kg.triples import document_ntriples
+    from kg.triples import document_ntriples_bytes
 
-    ntriples = document_ntriples(doc).encode("utf-8")
+    ntriples = document_ntriples_bytes(doc)
     shared = tuple(line.decode("utf-8") for line in shared_lines_of(doc.id, ntriples))
     return DocumentPart(doc.id, doc.source, document_entry(doc), ntriples, tables=document_rows(doc), shared=shared,
                         lines=ntriples.count(b"\n"))
+
+
+def cache_document(doc: Document, cache: Path, key: str, summary: dict[str, Any]) -> dict[str, Any]:
+    """Convert one document and write its cache entry (``write_cache_entry``); return its rows (``rows_entry``).
+
+    The same entry as ``document_part`` and ``write_cache_entry`` give, holding less at once: the N-Triples are
+    hashed, searched for shared lines and written a slice of lines at a time, never joined whole (for a dense
+    task table they are fifty times its text, and a build's memory is that of its largest document)."""
+    import hashlib
+
+    from kg.tables import document_rows
+    from kg.triples import document_ntriples_lines
+
+    rows = {"tables": document_rows(doc)}
+    lines = document_ntriples_lines(doc)
+    pattern, digest, shared = _shared_pattern(doc.id), hashlib.sha256(), set()
+    for start in range(0, len(lines), _SLICE):
+        blob = b"".join(lines[start : start + _SLICE])
+        digest.update(blob)
+        shared.update(pattern.findall(b"\n" + blob))
+    rows.update(shared=sorted(line.decode("utf-8") for line in shared), lines=len(lines))
+    slices = (b"".join(lines[start : start + _SLICE]) for start in range(0, len(lines), _SLICE))
+    write_cache_entry(cache, key, summary, slices, rows, sha256=digest.hexdigest())
+    return rows
+
+
+_SLICE = 65536  # lines joined at a time by cache_document
 
 
 def document_entry(doc: Document) -> dict[str, Any]:
@@ -808,27 +836,29 @@ def _write_json(path: Path, value: Any, indent: int | None = None) -> None:
     os.replace(tmp, path)
 
 
-def write_cache_entry(cache: Path, key: str, summary: dict[str, Any], ntriples: bytes,
-                      rows: dict[str, Any] | None = None) -> None:
+def write_cache_entry(cache: Path, key: str, summary: dict[str, Any], ntriples: bytes | Iterable[bytes],
+                      rows: dict[str, Any] | None = None, sha256: str | None = None) -> None:
     """One document's cache entry: ``<key>.nt``, a comment line with its summary and then its N-Triples (so the
     file stays valid N-Triples), and ``<key>.rows``, JSON of its table rows and shared lines (``rows_entry``).
     The summary records the SHA-256 of the N-Triples and of the rows, so a damaged entry is found when read
     (``read_cache_entry``). Each file is written to a temporary name and renamed, the rows first: a killed build
     never leaves half an entry, an .nt file always has its rows, and a failed write (a full disk) leaves no
-    temporary file."""
+    temporary file. ``ntriples`` may come in slices, with ``sha256`` their hash."""
     import hashlib
 
     suffix = f".{key}.{os.getpid()}.{threading.get_ident()}.tmp"
-    summary = {**summary, "sha256": hashlib.sha256(ntriples).hexdigest()}
+    if isinstance(ntriples, bytes):
+        ntriples, sha256 = [ntriples], hashlib.sha256(ntriples).hexdigest()
+    summary = {**summary, "sha256": sha256}
     if rows is not None:
         data = json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         summary["rows_sha256"] = hashlib.sha256(data).hexdigest()
         _write_renamed(cache / ("r" + suffix), cache / f"{key}{ROWS_SUFFIX}", [data])
     head = b"# " + json.dumps(summary, ensure_ascii=False).encode("utf-8") + b"\n"
-    _write_renamed(cache / suffix, cache / f"{key}.nt", [head, ntriples])
+    _write_renamed(cache / suffix, cache / f"{key}.nt", itertools.chain([head], ntriples))
 
 
-def _write_renamed(tmp: Path, target: Path, chunks: list[bytes]) -> None:
+def _write_renamed(tmp: Path, target: Path, chunks: Iterable[bytes]) -> None:
     try:
         with open(tmp, "wb") as handle:
             for chunk in chunks:

@@ -35,6 +35,8 @@ __all__ = [
     "COLLECTIVE_PREFIX",
     "JURISDICTION_SUFFIXES",
     "document_ntriples",
+    "document_ntriples_bytes",
+    "document_ntriples_lines",
     "document_triples",
     "jurisdiction_short_forms",
     "nt_iri",
@@ -301,6 +303,15 @@ class _Writer:
         )
         self.roles: set[str] = set()
         self.quotes: dict[str, str] = {}  # quote → literal: every name of one label shares its quote
+        # With ``drained``, lines are moved into it as UTF-8 every few thousand (``drain``): a dense document
+        # repeats its agencies' lines once per assignment, and a list of them all took several times the memory
+        # of the set of distinct encoded lines.
+        self.drained: set[bytes] | None = None
+
+    def drain(self) -> None:
+        if self.drained is not None and len(self.lines) >= _DRAIN_AT:
+            self.drained.update(map(str.encode, self.lines))
+            self.lines.clear()
 
     def evidence(self, node: str, quote: str, line: int, selectors: dict[tuple[int, str], str] | None = None) -> None:
         """``node`` pa:evidence → a quote selector (IRIs already in N-Triples syntax).
@@ -372,8 +383,10 @@ class _Writer:
             out.append(f"{node}{_P_LOADER_WARNING}{nt_literal(warning)} .\n")
         for order, m in enumerate(doc.measures, start=1):
             self.measure(order, m)
+            self.drain()
         for n, o in enumerate(doc.reports, start=1):
             self.outcome(n, o)
+            self.drain()
         for role in sorted(self.roles):
             out += _role_lines(role)[2]
 
@@ -466,12 +479,31 @@ def document_triples(doc: Document) -> Iterable[Triple]:
     return triples
 
 
+_DRAIN_AT = 4096
+
+
+def document_ntriples_lines(doc: Document) -> list[bytes]:
+    """The N-Triples lines of one document as UTF-8, sorted, each ending in a newline. UnicodeEncodeError for a
+    text holding a lone surrogate (which no file decodes to)."""
+    writer = _Writer(doc)
+    writer.drained = set()
+    writer.document()
+    writer.drained.update(map(str.encode, writer.lines))
+    writer.lines.clear()
+    # UTF-8 byte order is code point order, and bytes compare with memcmp: the order of the lines as text
+    ordered = sorted(writer.drained)
+    writer.drained = None
+    return ordered
+
+
+def document_ntriples_bytes(doc: Document) -> bytes:
+    """``document_ntriples_lines`` joined."""
+    return b"".join(document_ntriples_lines(doc))
+
+
 def document_ntriples(doc: Document) -> str:
     """The N-Triples text for one document: sorted lines, each ending in a newline."""
-    lines = _document_lines(doc)
     try:
-        # UTF-8 byte order is code point order, and bytes compare with memcmp: the same order, faster
-        # than comparing the lines' long shared IRI prefixes character by character.
-        return "".join(sorted(lines, key=str.encode))
+        return document_ntriples_bytes(doc).decode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate (never written by the helpers above): plain string order
-        return "".join(sorted(lines))
+        return "".join(sorted(_document_lines(doc)))

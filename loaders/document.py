@@ -32,6 +32,14 @@ from loaders.topics import find_topics
 
 TEXT_SUFFIXES = (".txt", ".md", ".text")
 MAX_BYTES = 50 * 10**6  # any file type; .docx and .html have their own, tighter checks inside
+# The text of one document, whatever its format (a .pdf or .docx may be large for its pictures, not its words).
+# What a build holds for a document grows with its text: about 45 times the text for a plan, up to about 150
+# times for a dense task table of three agencies and a target every 140 characters (docs/scale.md, "Memory").
+# The largest real plans are under 1 MB; at this limit one worker stays under 1.5 GB in the worst case.
+MAX_TEXT_BYTES = 10 * 10**6
+# A text file with more bytes than this cannot decode to MAX_TEXT_BYTES of UTF-8 (UTF-16 takes at most two bytes
+# where UTF-8 takes three, GB18030 and Big5 two), so it is refused before it is read.
+MAX_TEXT_FILE_BYTES = 2 * MAX_TEXT_BYTES
 SUFFIXES = TEXT_SUFFIXES + tuple(FORMAT_SUFFIXES)
 
 
@@ -49,6 +57,9 @@ def read(path: str | os.PathLike[str]) -> Document:
     try:
         with open(name, "rb") as handle:
             size = os.fstat(handle.fileno()).st_size
+            if suffix in TEXT_SUFFIXES and size > MAX_TEXT_FILE_BYTES:
+                raise LoadError(f"file too large ({size / 1e6:.1f} MB; the limit for text is "
+                                f"{MAX_TEXT_FILE_BYTES // 10**6} MB): {name}")
             if size > MAX_BYTES:
                 # The largest real plans are well under 1 MB; parsing runs at ~20 µs a character, so a
                 # bigger file is an export gone wrong, not a plan, and would take many minutes and GBs.
@@ -63,6 +74,9 @@ def read(path: str | os.PathLike[str]) -> Document:
             text, warnings = extract_text(name), []
     except LoadError as exc:
         raise LoadError(f"{exc}: {name}") from exc
+    if len(text) > MAX_TEXT_BYTES // 3 and len(text.encode("utf-8", errors="surrogatepass")) > MAX_TEXT_BYTES:
+        raise LoadError(f"text too long ({len(text):,} characters; the limit is {MAX_TEXT_BYTES // 10**6} MB of "
+                        f"text a document): {name}")
     document = parse_document(text, source=name, doc_id=document_id(raw))
     document.warnings[:0] = warnings
     return document
