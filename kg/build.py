@@ -364,12 +364,12 @@ def _cache_damage(cache: Path, rows: Iterable[dict[str, Any]], noted: set[str]
         states = [same_record(cache / name, record) for name, record in zip(names, records, strict=True)]
         if False in states or None in states:
             damaged.add(key)
-        elif any(cache_stat_moved(cache / name, record) for name, record in zip(names, records, strict=True)):
+        elif any(_cache_stat_moved(cache / name, record) for name, record in zip(names, records, strict=True)):
             refreshed.append(row)
     return damaged, refreshed
 
 
-def cache_stat_moved(path: Path, record: list[Any]) -> bool:
+def _cache_stat_moved(path: Path, record: list[Any]) -> bool:
     try:
         return path.stat().st_mtime_ns != record[1]
     except OSError:

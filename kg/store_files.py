@@ -33,7 +33,6 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +56,7 @@ __all__ = [
     "live_generation",
     "note_damage",
     "pin_generation",
+    "prune_cache",
     "record_generation",
     "remove_generations",
     "same_record",
@@ -363,7 +363,3 @@ def write_atomically(path: Path, data: bytes) -> None:
             tmp.unlink()
         raise
 
-
-def generation_dirs(store_dir: Path) -> Iterable[Path]:
-    """The store's own generation directories that exist."""
-    return [store_dir / name for name in _recorded(store_dir) if (store_dir / name).is_dir()]
