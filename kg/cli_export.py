@@ -118,7 +118,8 @@ def _write_property_graph(graph: Any, fmt: str, output: str | None, database: st
         result = write_admin_import(graph, Path(output or "."), database=database)
         click.echo("# load with (Neo4j 5, server stopped, database empty; also in import.sh):")
         click.echo(result.command())
-        click.echo("# then create the constraints: cypher-shell -f " + str(result.directory / "constraints.cypher"))
+        click.echo("# then create the constraints (and take the spreadsheet guard off any value that got one): "
+                   "cypher-shell -f " + str(result.directory / "constraints.cypher"))
         return counts
     if fmt == "cypher":
         from kg.neo4j_io import write_cypher_script

@@ -176,14 +176,46 @@ def format_table(rows: Sequence[dict], columns: Sequence[str], full: Sequence[st
 
 
 def format_csv(rows: Sequence[dict], columns: Sequence[str]) -> str:
+    """CSV for spreadsheets: every cell through kg.neutralise.spreadsheet_cell (a cell that would start a
+    formula gets a single quote in front; plain numbers such as -3 do not). Column by column, each distinct
+    text guarded once, as format_table does (answers repeat names and places thousands of times)."""
     import csv
+
+    from kg.neutralise import spreadsheet_cell
 
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
+    writer.writerow(list(map(spreadsheet_cell, columns)))
+    column = getattr(rows, "column", None)
+    cells = [_csv_column(column(c) if column else list(map(dict.get, rows, repeat(c))), spreadsheet_cell)
+             for c in columns]
+    writer.writerows(zip(*cells, strict=True) if cells else ([] for _ in rows))
     return "\ufeff" + buf.getvalue()
+
+
+def _csv_column(values: Sequence[Any], guard: Any) -> list[Any]:
+    distinct = dict.fromkeys(values)
+    kinds = set(map(type, distinct))
+    if kinds <= {int, float, bool, type(None)}:  # numbers are never formulas (a spreadsheet reads -3 as -3)
+        return list(values)  # the csv module writes None as an empty cell
+    if kinds <= {str, type(None)}:  # 1, 1.0 and True are one dict key: text only here
+        texts = [v for v in distinct if v]
+        if not _MAY_NEED_GUARD.search("\n".join(texts)):  # the usual column: nothing to look at one by one
+            return list(values)
+        guarded = {v: v if v is None else guard(v) for v in distinct}
+        return list(map(guarded.__getitem__, values))
+    return [_csv_cell(v, guard) for v in values]
+
+
+# a line that starts as a guarded cell might (kg.neutralise.FORMULA_STARTS, or a quote): a cheap first look at
+# a whole column joined by line feeds (a value's own line breaks only send it to the exact check)
+_MAY_NEED_GUARD = re.compile("^[=+\\-@\t\r\x00']", re.MULTILINE)
+
+
+def _csv_cell(value: Any, guard: Any) -> Any:
+    if isinstance(value, str):
+        return guard(value)
+    return value  # a number, True/False or None (written as an empty cell)
 
 
 def format_json(rows: Sequence[dict], columns: Sequence[str], meta: dict | None = None) -> str:

@@ -121,7 +121,8 @@ def write_gexf(graph: PropertyGraph, out: IO[bytes]) -> None:
 
 def write_csv(graph: PropertyGraph, directory: Path) -> list[Path]:
     """nodes.csv (id, labels, then every property) and edges.csv (source, type, target, properties); UTF-8
-    with a BOM so spreadsheets show Chinese; lists joined with LIST_SEPARATOR."""
+    with a BOM so spreadsheets show Chinese; lists joined with LIST_SEPARATOR; a cell that would start a
+    spreadsheet formula has a single quote in front (kg.neutralise)."""
     directory.mkdir(parents=True, exist_ok=True)
     node_keys = sorted({k for n in graph.nodes.values() for k in n.props} - {"id"})
     edge_keys = sorted({k for e in graph.edges for k in e.props})
@@ -130,15 +131,26 @@ def write_csv(graph: PropertyGraph, directory: Path) -> list[Path]:
         writer = csv.writer(handle, lineterminator="\r\n")
         writer.writerow(["id", "labels", *node_keys])
         for n in graph.nodes.values():
-            writer.writerow([n.id, LIST_SEPARATOR.join(n.labels)]
-                            + ["" if n.props.get(k) is None else _flat(n.props[k]) for k in node_keys])
+            writer.writerow([_sheet(n.id), _sheet(LIST_SEPARATOR.join(n.labels))]
+                            + [_sheet(n.props.get(k)) for k in node_keys])
     with open(edges, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\r\n")
         writer.writerow(["source", "type", "target", *edge_keys])
         for e in graph.edges:
-            writer.writerow([e.source, e.type, e.target]
-                            + ["" if e.props.get(k) is None else _flat(e.props[k]) for k in edge_keys])
+            writer.writerow([_sheet(e.source), _sheet(e.type), _sheet(e.target)]
+                            + [_sheet(e.props.get(k)) for k in edge_keys])
     return [nodes, edges]
+
+
+def _sheet(value: Any) -> str:
+    """A cell of nodes.csv/edges.csv: lists joined, then kg.neutralise.spreadsheet_cell (these files are for
+    spreadsheets: a cell that would start a formula gets a single quote in front; plain numbers do not)."""
+    from kg.neutralise import spreadsheet_cell
+
+    if value is None:
+        return ""
+    value = _flat(value)
+    return spreadsheet_cell(repr(value) if isinstance(value, float) else str(value))
 
 
 # --------------------------------------------------------------------------- SPARQL
