@@ -2,6 +2,10 @@
 
 Tables are aligned by display width (a Chinese character takes two terminal columns), CSV is UTF-8 with a
 BOM so Excel opens Chinese correctly, JSON keeps Chinese readable (no \\u escapes).
+
+What a document says reaches a terminal or a spreadsheet only made harmless (kg.neutralise): control characters
+in a table cell or a note are shown as escapes (\\x1b), and a CSV cell that would start a formula gets a single
+quote in front. JSON keeps every value exact.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from itertools import accumulate, repeat
 from typing import Any, TextIO
+
+from kg.neutralise import terminal_text
 
 FORMATS = ("table", "json", "csv")
 MAX_CELL = 48  # display columns a table cell may take before it is shortened with …
@@ -78,8 +84,9 @@ def _cell(value: Any) -> str:
         return "yes" if value else "no"
     if isinstance(value, float):
         return f"{value:.3f}"
-    # a table row is one line: document text may hold line breaks and tabs
-    return " ".join(str(value).split())
+    # a table row is one line: document text may hold line breaks and tabs; other control characters (ESC,
+    # bidi overrides …) are shown as escapes, never sent to the terminal
+    return terminal_text(" ".join(str(value).split()))
 
 
 def _cut(text: str, room: int) -> int:
@@ -122,9 +129,9 @@ def _column(header: str, values: Sequence, full: bool) -> tuple[list[str], int]:
         elif kinds == {int}:
             raw = list(map(str, values))  # years, counts: _cell's text, without a call per cell
         else:
-            raw = [v if type(v) is str else _cell(v) for v in values]  # collapsing _cell's text again: no change
+            raw = [v if type(v) is str else _cell(v) for v in values]  # _cell's text of _cell's text: no change
         distinct = list(dict.fromkeys(raw))
-    texts = list(map(" ".join, map(str.split, distinct)))  # _cell's collapsing, as one C-level pass
+    texts = list(map(terminal_text, map(" ".join, map(str.split, distinct))))  # _cell's text, C-level passes
     widths = _widths(texts)
     for i in [i for i, w in enumerate(widths) if w < 0 or (w > MAX_CELL and not full)]:
         text = texts[i]
@@ -246,11 +253,11 @@ def emit(
         return
     if fmt == "csv":
         for note in notes:
-            err.write(note + "\n")
+            err.write(terminal_text(note) + "\n")
         out.write(format_csv(rows, columns))
         return
     for note in notes:
-        out.write(note + "\n")
+        out.write(terminal_text(note) + "\n")
     if rows:
         out.write(format_table(rows, columns, full))
     else:
