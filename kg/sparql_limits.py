@@ -37,7 +37,6 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -76,28 +75,31 @@ def default_max_memory_mb() -> int:
     return max(256, min(DEFAULT_MAX_MEMORY_MB, physical // 2))
 
 
-@dataclass(frozen=True)
 class Limits:
-    """0 (or None) means no limit."""
+    """The limits of one query; 0 (or None) means no limit. (Plain classes here, not dataclasses: `kg --help`
+    imports this module for its defaults, and every millisecond of that import is paid by every command.)"""
 
-    timeout: float | None = DEFAULT_TIMEOUT  # seconds, wall clock
-    max_rows: int | None = DEFAULT_MAX_ROWS  # solutions of a SELECT, triples of a CONSTRUCT/DESCRIBE
-    max_memory_mb: int | None = None  # None: default_max_memory_mb()
-    allow_service: bool = False  # SERVICE clauses run, and the child may open sockets
+    __slots__ = ("allow_service", "max_memory_mb", "max_rows", "timeout")
+
+    def __init__(self, timeout: float | None = DEFAULT_TIMEOUT, max_rows: int | None = DEFAULT_MAX_ROWS,
+                 max_memory_mb: int | None = None, allow_service: bool = False) -> None:
+        self.timeout = timeout  # seconds, wall clock
+        self.max_rows = max_rows  # solutions of a SELECT, triples of a CONSTRUCT/DESCRIBE
+        self.max_memory_mb = max_memory_mb  # None: default_max_memory_mb()
+        self.allow_service = allow_service  # SERVICE clauses run, and the child may open sockets
 
     def memory_mb(self) -> int:
         return default_max_memory_mb() if self.max_memory_mb is None else self.max_memory_mb
 
 
-@dataclass
 class Answer:
     """What the child sent: ``kind`` "select" (``body``: SPARQL TSV results, header line first), "graph"
     (N-Triples) or "ask" (``boolean``); ``truncated`` when rows beyond ``max_rows`` were cut off."""
 
-    kind: str
-    body: bytes
-    boolean: bool | None = None
-    truncated: bool = False
+    __slots__ = ("body", "boolean", "kind", "truncated")
+
+    def __init__(self, kind: str, body: bytes, boolean: bool | None = None, truncated: bool = False) -> None:
+        self.kind, self.body, self.boolean, self.truncated = kind, body, boolean, truncated
 
 
 class FederatedQuery(ValueError):
@@ -191,6 +193,7 @@ def evaluate(index: Path | None, text: str, limits: Limits) -> Answer:
     ``limits.allow_service`` the child cannot open a socket all the same."""
     import json
     import subprocess
+
     request = {
         "index": None if index is None else str(index),
         "query": text,
@@ -224,6 +227,7 @@ def _child_environment() -> dict[str, str]:
 def _read_answer(child: subprocess.Popen[bytes], request: bytes, limits: Limits) -> Answer:
     import selectors
     import time
+
     assert child.stdin is not None and child.stdout is not None and child.stderr is not None
     deadline = time.monotonic() + limits.timeout if limits.timeout else None
     try:
@@ -305,7 +309,8 @@ def _raise_failure(status: int, err: str, limits: Limits) -> None:
             raise QueryStopped(_memory_message(limits))
         raise QueryFailed(message)
     if status == -signal.SIGXCPU:
-        raise QueryStopped(f"the query was stopped after {limits.timeout:g} s of CPU time (--timeout)")
+        raise QueryStopped(f"the query was stopped: it ran longer than {limits.timeout:g} s (--timeout; 0 for no "
+                           "limit)")
     if status == -signal.SIGABRT and "memory allocation" in err:  # Rust aborts when an allocation fails
         raise QueryStopped(_memory_message(limits))
     if status == -signal.SIGKILL:
@@ -396,11 +401,17 @@ def _die_with_parent(parent: int) -> None:
 def _set_limits(max_memory: int, cpu_seconds: int) -> None:
     import resource
 
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # an aborted query leaves no core file behind
+    def lower(kind: int, soft: int, hard: int) -> None:
+        _, ceiling = resource.getrlimit(kind)  # never above a hard limit the user's session already has
+        if ceiling != resource.RLIM_INFINITY:
+            soft, hard = min(soft, ceiling), min(hard, ceiling)
+        resource.setrlimit(kind, (soft, hard))
+
+    lower(resource.RLIMIT_CORE, 0, 0)  # an aborted query leaves no core file behind
     if max_memory:
-        resource.setrlimit(resource.RLIMIT_DATA, (max_memory, max_memory))
+        lower(resource.RLIMIT_DATA, max_memory, max_memory)
     if cpu_seconds:
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))
+        lower(resource.RLIMIT_CPU, cpu_seconds, cpu_seconds + 5)
 
 
 # seccomp: a classic BPF program over struct seccomp_data {int nr; u32 arch; …} that fails socket() and
