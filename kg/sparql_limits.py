@@ -26,7 +26,7 @@ query names. So a query typed by a user is evaluated in a child process, a fresh
 
 Why a fresh interpreter rather than fork(): the parent may have started pyoxigraph's threads (RocksDB's when it
 opened the index, a bulk load's when it built it), and a forked child inherits locks held by threads that do not
-exist in it. The fresh interpreter costs about 60 ms (docs/neo4j.md, "SPARQL"). ``-P`` keeps the current folder
+exist in it. The fresh interpreter costs about 50 ms a query (docs/neo4j.md, "SPARQL"). ``-P`` keeps the current folder
 out of its import path, so a stray pyoxigraph.py where the user stands is not run.
 
 The store's own questions (``Store.select``: fixed query files, values bound as parameters) do not come here.
