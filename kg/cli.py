@@ -23,6 +23,7 @@ from kg.cli_common import (
     resolve_or_fail,
     store_option,
 )
+from kg.neutralise import terminal_text
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
@@ -102,9 +103,9 @@ def build(paths: tuple[str, ...], jobs: int | None, from_jsonl: bool, full: bool
     for repair in report.repairs:
         click.echo(f"repaired: {repair}; rebuilt from the documents' cached facts", err=True)
     for warning in report.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(f"warning: {terminal_text(warning)}", err=True)
     for error in report.errors:
-        click.echo(f"error: {error}", err=True)
+        click.echo(f"error: {terminal_text(error)}", err=True)
     if not report.documents:
         raise UserError("no document could be read; the store was not changed")
     counts = (f"{report.documents} documents, {report.measures} measures, {report.assignments} assignments, "
@@ -164,15 +165,15 @@ def extract(files: tuple[str, ...], fmt: str, jobs: int, alias_files: tuple[str,
     docs: list[dict] = []
     for path, doc, error in iter_documents(files, jobs):
         if error or doc is None:
-            click.echo(f"error: {error}", err=True)
+            click.echo(f"error: {terminal_text(str(error))}", err=True)
             failed = True
             continue
         if doc.id in seen:
-            click.echo(f"warning: {path}: same content as a file already read; skipped", err=True)
+            click.echo(f"warning: {terminal_text(str(path))}: same content as a file already read; skipped", err=True)
             continue
         seen.add(doc.id)
         for w in doc.warnings:
-            click.echo(f"warning: {path}: {w}", err=True)
+            click.echo(terminal_text(f"warning: {path}: {w}"), err=True)
         if fmt == "jsonl":
             click.echo(json.dumps(doc.to_dict(), ensure_ascii=False))  # echo flushes: the line is out now
         else:
@@ -195,7 +196,7 @@ def validate(store_path: str) -> None:
     if conforms:
         click.echo(f"{store_path}: the graph conforms to the pingan-kg shapes")
         return
-    click.echo(report, err=True)
+    click.echo(terminal_text(report, lines=True), err=True)
     raise UserError(f"{store_path}: the graph does not conform to the shapes (see above)")
 
 
@@ -395,11 +396,11 @@ def show(measure_id: str, fmt: str, store_path: str) -> None:
         emit(rows, columns, fmt, meta={"measure": {k: m.get(k) for k in
              ("id", "key", "heading", "text", "line", "title", "source", "docNumber", "jurisdiction")}})
         return
-    click.echo(f"{m['id']}  {m['key']}  {m.get('heading') or ''}".rstrip())
-    click.echo(f"document: {m.get('title') or '(untitled)'}  [{m.get('jurisdiction') or '?'}]")
-    click.echo(f"source:   {m['source']}, line {m['line']}")
+    click.echo(terminal_text(f"{m['id']}  {m['key']}  {m.get('heading') or ''}".rstrip()))
+    click.echo(terminal_text(f"document: {m.get('title') or '(untitled)'}  [{m.get('jurisdiction') or '?'}]"))
+    click.echo(terminal_text(f"source:   {m['source']}, line {m['line']}"))
     click.echo("")
-    click.echo(m["text"])
+    click.echo(terminal_text(m["text"], lines=True))
     click.echo("")
     emit(rows, columns, fmt, notes=[f"{len(rows)} agencies"])
 

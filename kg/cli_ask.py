@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from kg.cli_common import UserError, format_option, open_store_or_fail, resolve_or_fail, store_option
+from kg.neutralise import terminal_text
 
 # the named queries each kind of question runs (shown by --show-query)
 QUERIES = {
@@ -118,17 +119,18 @@ def ask(question: tuple[str, ...], show_query: bool, fmt: str, store_path: str) 
         try:
             understood = understand(typed, vocabulary_from_store(store))
         except AskRefusal as exc:
-            click.echo(f"{typed}: {exc}", err=True)
+            click.echo(terminal_text(f"{typed}: {exc}"), err=True)
             sys.exit(1)
         rows, columns, notes, meta = answer(store, understood, fmt)
     line = understood.describe()
+    shown = terminal_text(line)
     texts = _query_text(understood.kind) if show_query else {}
     if fmt == "table":
-        click.echo(line)
+        click.echo(shown)
         emit(rows, columns, fmt, notes=notes)
         _print_queries(texts, err=False)
         return
-    click.echo(line, err=True)
+    click.echo(shown, err=True)
     if fmt == "json":
         meta = {**meta, "question": typed, "understood": {"kind": understood.kind,
                 "command": "kg " + " ".join(understood.command()), "description": line}}

@@ -8,12 +8,18 @@ from typing import Any, TextIO
 
 import click
 
+from kg.neutralise import terminal_text
+
 DEFAULT_STORE = "kg-store"
 ROLES = ("lead", "co", "guide", "implement")
 
 
 class UserError(click.ClickException):
-    """An error the user can fix: printed as one line, exit status 1, no traceback."""
+    """An error the user can fix: printed as one line, exit status 1, no traceback. A file name or a document's
+    words in it cannot break the line or reach the terminal as control characters (kg.neutralise)."""
+
+    def format_message(self) -> str:
+        return terminal_text(self.message)
 
 
 def store_option(f: Callable) -> Callable:

@@ -13,6 +13,7 @@ from typing import IO, Any
 import click
 
 from kg.cli_common import UserError, open_store_or_fail, store_option
+from kg.sparql_limits import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT
 
 RDF = ("ttl", "nt", "nq", "jsonld")
 PROPERTY_GRAPH_FILES = ("graphml", "gexf")
@@ -117,7 +118,8 @@ def _write_property_graph(graph: Any, fmt: str, output: str | None, database: st
         result = write_admin_import(graph, Path(output or "."), database=database)
         click.echo("# load with (Neo4j 5, server stopped, database empty; also in import.sh):")
         click.echo(result.command())
-        click.echo("# then create the constraints: cypher-shell -f " + str(result.directory / "constraints.cypher"))
+        click.echo("# then create the constraints (and take the spreadsheet guard off any value that got one): "
+                   "cypher-shell -f " + str(result.directory / "constraints.cypher"))
         return counts
     if fmt == "cypher":
         from kg.neo4j_io import write_cypher_script
@@ -149,35 +151,48 @@ def _write_property_graph(graph: Any, fmt: str, output: str | None, database: st
               show_default=True,
               help="SELECT/ASK: table, json or csv. CONSTRUCT/DESCRIBE: ttl (also for table) or nt; json and "
                    "csv give subject/predicate/object rows.")
+@click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True,
+              metavar="SECONDS", help="Stop the query after this long (0: no limit).")
+@click.option("--max-rows", type=click.IntRange(min=0), default=DEFAULT_MAX_ROWS, show_default=True, metavar="N",
+              help="Give at most N rows (CONSTRUCT/DESCRIBE: triples) and say so when more were left out "
+                   "(0: all).")
+@click.option("--max-memory", type=click.IntRange(min=0), metavar="MB",
+              help="Stop a query that needs more memory than this (0: no limit). "
+                   "[default: 4096, or half the machine's memory if less]")
+@click.option("--allow-service", is_flag=True,
+              help="Let SERVICE clauses send the query to other servers (refused without it).")
 @store_option
-def sparql(query: str, fmt: str, store_path: str) -> None:
+def sparql(query: str, fmt: str, timeout: float, max_rows: int, max_memory: int | None, allow_service: bool,
+           store_path: str) -> None:
     """Run a read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) over the graph.
 
     The pa:, id:, skos:, dct:, prov:, oa:, rdf:, rdfs:, xsd: prefixes are predeclared. An update (INSERT,
-    DELETE, LOAD, CLEAR, …) is refused. A store built without `--sparql` makes its SPARQL index the first
-    time it is asked (about as long as a build: 5.5M triples at 100k measures); later questions are quick.
+    DELETE, LOAD, CLEAR, …) is refused, and so is SERVICE (a query sent to another server) unless
+    --allow-service. The query runs in a separate process with a time, row and memory limit; Ctrl-C stops it
+    at once (exit status 130). A store built without `--sparql` makes its SPARQL index the first time it is
+    asked (about as long as a build: 5.5M triples at 100k measures); later questions are quick.
 
     \b
       kg sparql 'SELECT ?name WHERE { ?a a pa:Agency ; skos:prefLabel ?name }'
-      kg sparql queries/agencies.rq --format csv
+      kg sparql queries/agencies.rq --format csv --max-rows 0
     """
-    from kg.output import emit
-    from kg.rdf_export import ReadOnlyError, check_sparql, run_sparql, serialize_triples
-    from kg.store import StoreError
+    from kg.sparql_limits import Limits
 
-    text = _query_text(query)
-    with open_store_or_fail(store_path) as store:
-        try:
-            if not store.has_sparql_index:
-                check_sparql(text)  # a query that cannot run is refused before the index is made for it
-                click.echo(f"building the SPARQL index of {store_path} ({store.meta.get('triples', 0):,} triples), "
-                           "once for this build (`kg build --sparql` builds it with the store)…", err=True)
-            result = run_sparql(store, text)
-        except (ReadOnlyError, StoreError) as exc:
-            raise UserError(str(exc)) from None
-        except ValueError as exc:
-            raise UserError(f"kg sparql: {exc}") from None
+    limits = Limits(timeout=timeout or None, max_rows=max_rows or None, max_memory_mb=max_memory,
+                    allow_service=allow_service)
+    try:
+        result = _run_sparql(_query_text(query), store_path, limits)
+    except KeyboardInterrupt:
+        click.echo("kg sparql: interrupted; the query was stopped", err=True)
+        raise click.exceptions.Exit(130) from None
+    from kg.output import emit
+    from kg.rdf_export import serialize_triples
+
+    cut = (f"the first {max_rows:,} {'triples' if result.kind == 'graph' else 'rows'} only: more were left out "
+           "(--max-rows N, or 0 for all)") if result.truncated else None
     if result.kind == "graph" and fmt in ("table", "ttl", "nt"):
+        if cut:
+            click.echo(f"note: {cut}", err=True)
         sys.stdout.buffer.write(serialize_triples(result.triples or [], "nt" if fmt == "nt" else "ttl"))
         return
     if result.kind == "ask" and fmt in ("table", "ttl", "nt"):
@@ -185,7 +200,26 @@ def sparql(query: str, fmt: str, store_path: str) -> None:
         return
     table = "table" if fmt in ("ttl", "nt") else fmt
     notes = [f"{len(result.rows)} row(s)"] if result.kind == "select" else []
-    emit(result.rows, result.columns, table, notes=notes)
+    emit(result.rows, result.columns, table, notes=notes + ([cut] if cut else []))
+
+
+def _run_sparql(text: str, store_path: str, limits: Any) -> Any:
+    from kg.rdf_export import ReadOnlyError, check_sparql, run_sparql
+    from kg.sparql_limits import QueryFailed, QueryStopped
+    from kg.store import StoreError
+
+    with open_store_or_fail(store_path) as store:
+        try:
+            if not store.has_sparql_index:
+                check_sparql(text, limits)  # a query that cannot run is refused before the index is made for it
+                click.echo(f"building the SPARQL index of {store_path} ({store.meta.get('triples', 0):,} triples), "
+                           "once for this build (`kg build --sparql` builds it with the store)…", err=True)
+            return run_sparql(store, text, limits)
+        except (ReadOnlyError, StoreError, QueryStopped) as exc:  # FederatedQuery is a ValueError
+            raise UserError(str(exc)) from None
+        except (ValueError, QueryFailed) as exc:
+            message = str(exc)
+            raise UserError(message if message.startswith("kg sparql") else f"kg sparql: {message}") from None
 
 
 def _query_text(query: str) -> str:

@@ -58,14 +58,15 @@ def agency_profile(store: Any, hit: Any, place: Any = None) -> dict:
 
 
 def _print_profile(p: dict, category: str | None) -> None:
+    from kg.neutralise import terminal_text
     from kg.output import format_table
 
     also = f" · also written {'、'.join(p['writtenAs'])}" if p["writtenAs"] else ""
     where = f"（{p['jurisdiction']}）" if p["jurisdiction"] else "（no jurisdiction）"
-    click.echo(f"{p['agency']}{where}{' · ' + category if category else ''}{also}")
+    click.echo(terminal_text(f"{p['agency']}{where}{' · ' + category if category else ''}{also}"))
     click.echo("roles: " + ", ".join(f"{role} {n}" for role, n in p["roles"].items()))
     if p["topics"]:
-        click.echo("topics: " + "、".join(f"{t}({n})" for t, n in p["topics"].items()))
+        click.echo(terminal_text("topics: " + "、".join(f"{t}({n})" for t, n in p["topics"].items())))
     sections = [
         ("measures", p["measures"], ["id", "key", "heading", "role", "title"]),
         ("targets of the measures it leads", p["targets"], ["id", "key", "metric", "target"]),

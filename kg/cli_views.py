@@ -15,6 +15,7 @@ from kg.cli_common import (
     resolve_or_fail,
     store_option,
 )
+from kg.neutralise import terminal_text
 
 KIND_NAMES = ("agency", "measure", "document", "target", "outcome", "topic")
 # Above this many measures a view of the whole graph says first what it will cost: at 100k measures it took 151 s
@@ -133,7 +134,7 @@ def view(agency: str | None, depth: int, overlap_: bool, min_shared: int, with_c
             hits = resolve_or_fail(resolve_agency, store, agency, place)
             note = describe_matches(agency, hits)
             if note:
-                click.echo(note, err=True)
+                click.echo(terminal_text(note), err=True)
             iris = [h.iri for h in hits]
             graph = views.agency_view(documents.agency_view(store, iris, depth, hide), iris, depth, hide, facts)
         elif overlap_:

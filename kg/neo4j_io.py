@@ -32,6 +32,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TextIO
 
+from kg.neutralise import spreadsheet_cell
 from kg.projection import PropertyGraph, label_of, relationship_type
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "plan_graph",
     "push",
     "relationship_statement",
+    "restore_statements",
     "statement_templates",
     "wipe_statement",
     "write_admin_import",
@@ -484,6 +486,10 @@ def _type_of(values: list[Any]) -> str:
 
 
 def _cell(value: Any, typ: str, delimiter: str) -> str:
+    """A CSV cell as neo4j-admin reads it. A string (each string of a list) goes through spreadsheet_cell, as
+    in every CSV this tool writes: the files open in spreadsheets (they carry a BOM for that). Numbers and
+    booleans are left as they are: -3 in a :long column is a number to neo4j-admin and to a spreadsheet alike.
+    Neo4j gets the quote back off with the statements ``restore_statements`` writes after the constraints."""
     if value is None:
         return ""
     if typ.endswith("[]"):
@@ -493,7 +499,40 @@ def _cell(value: Any, typ: str, delimiter: str) -> str:
         return "true" if value else "false"
     if typ == "double":
         return repr(float(value))
-    return str(value)
+    if typ == "long":
+        return str(value)
+    return spreadsheet_cell(str(value))
+
+
+def _guarded(values: Iterable[Any], typ: str) -> bool:
+    """Whether spreadsheet_cell put a quote in front of any string among ``values`` of a ``typ`` column."""
+    if typ.removesuffix("[]") != "string":
+        return False
+    for value in values:
+        for item in value if isinstance(value, list) else [value]:
+            if item is not None and spreadsheet_cell(str(item)) != str(item):
+                return True
+    return False
+
+
+def restore_statements(nodes: Iterable[tuple[str, str, bool]],
+                       relationships: Iterable[tuple[str, str, bool]]) -> list[str]:
+    """Cypher that takes the spreadsheet guard (a leading single quote, kg.neutralise) off the properties that
+    got one in the admin-import CSVs, given as (label or relationship type, key, whether it holds a list; each
+    string of a list is guarded on its own). Exact, because every string cell that begins with a quote got one
+    more. Nodes are matched on the label of their file (the label they are merged on)."""
+    quote = cypher_string("'")
+
+    def fix(var: str, key: str, is_list: bool) -> str:
+        prop = f"{var}.{_key(key)}"
+        if is_list:
+            return (f"WHERE any(x IN {prop} WHERE x STARTS WITH {quote}) "
+                    f"SET {prop} = [x IN {prop} | CASE WHEN x STARTS WITH {quote} THEN substring(x, 1) ELSE x END]")
+        return f"WHERE {prop} STARTS WITH {quote} SET {prop} = substring({prop}, 1)"
+
+    return ([f"MATCH (n:{label(lab)}) {fix('n', key, is_list)}" for lab, key, is_list in sorted(set(nodes))]
+            + [f"MATCH ()-[r:{rel_type(type_)}]->() {fix('r', key, is_list)}"
+               for type_, key, is_list in sorted(set(relationships))])
 
 
 def _columns(rows: Sequence[dict[str, Any]]) -> list[tuple[str, str]]:
@@ -536,8 +575,12 @@ def write_admin_import(graph: PropertyGraph | Plan, directory: Path, *, database
     for labels, rows in plan.node_groups.items():
         by_label.setdefault(labels[0], []).extend((labels, row) for row in rows)
     node_files = []
+    guarded_nodes: set[tuple[str, str, bool]] = set()  # (label, key, list?) of properties with a guarded cell
+    guarded_rels: set[tuple[str, str, bool]] = set()
     for primary, items in sorted(by_label.items()):
         columns = _columns([row for _, row in items])
+        guarded_nodes.update((primary, k, t.endswith("[]")) for k, t in columns
+                             if _guarded((row["props"].get(k) for _, row in items), t))
         path = directory / f"nodes_{primary}.csv"
         with open(path, "w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
@@ -553,6 +596,8 @@ def write_admin_import(graph: PropertyGraph | Plan, directory: Path, *, database
     rel_files = []
     for type_, rows in sorted(by_type.items()):
         columns = _columns(rows)
+        guarded_rels.update((type_, k, t.endswith("[]")) for k, t in columns
+                            if _guarded((row["props"].get(k) for row in rows), t))
         path = directory / f"relationships_{type_}.csv"
         with open(path, "w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
@@ -568,6 +613,7 @@ def write_admin_import(graph: PropertyGraph | Plan, directory: Path, *, database
         "# constraints.cypher (cypher-shell -f constraints.cypher).\nset -e\ncd \"$(dirname \"$0\")\"\n"
         + AdminImport(Path("."), [Path(p.name) for p in node_files], [Path(p.name) for p in rel_files],
                       delimiter, database).command() + "\n", encoding="utf-8")
-    (directory / "constraints.cypher").write_text("".join(s + ";\n" for s in plan.constraints()), encoding="utf-8")
+    statements = plan.constraints() + restore_statements(guarded_nodes, guarded_rels)
+    (directory / "constraints.cypher").write_text("".join(s + ";\n" for s in statements), encoding="utf-8")
     return result
 

@@ -2,6 +2,10 @@
 
 Tables are aligned by display width (a Chinese character takes two terminal columns), CSV is UTF-8 with a
 BOM so Excel opens Chinese correctly, JSON keeps Chinese readable (no \\u escapes).
+
+What a document says reaches a terminal or a spreadsheet only made harmless (kg.neutralise): control characters
+in a table cell or a note are shown as escapes (\\x1b), and a CSV cell that would start a formula gets a single
+quote in front. JSON keeps every value exact.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from itertools import accumulate, repeat
 from typing import Any, TextIO
+
+from kg.neutralise import terminal_text
 
 FORMATS = ("table", "json", "csv")
 MAX_CELL = 48  # display columns a table cell may take before it is shortened with …
@@ -78,8 +84,9 @@ def _cell(value: Any) -> str:
         return "yes" if value else "no"
     if isinstance(value, float):
         return f"{value:.3f}"
-    # a table row is one line: document text may hold line breaks and tabs
-    return " ".join(str(value).split())
+    # a table row is one line: document text may hold line breaks and tabs; other control characters (ESC,
+    # bidi overrides …) are shown as escapes, never sent to the terminal
+    return terminal_text(" ".join(str(value).split()))
 
 
 def _cut(text: str, room: int) -> int:
@@ -122,9 +129,9 @@ def _column(header: str, values: Sequence, full: bool) -> tuple[list[str], int]:
         elif kinds == {int}:
             raw = list(map(str, values))  # years, counts: _cell's text, without a call per cell
         else:
-            raw = [v if type(v) is str else _cell(v) for v in values]  # collapsing _cell's text again: no change
+            raw = [v if type(v) is str else _cell(v) for v in values]  # _cell's text of _cell's text: no change
         distinct = list(dict.fromkeys(raw))
-    texts = list(map(" ".join, map(str.split, distinct)))  # _cell's collapsing, as one C-level pass
+    texts = list(map(terminal_text, map(" ".join, map(str.split, distinct))))  # _cell's text, C-level passes
     widths = _widths(texts)
     for i in [i for i, w in enumerate(widths) if w < 0 or (w > MAX_CELL and not full)]:
         text = texts[i]
@@ -176,14 +183,46 @@ def format_table(rows: Sequence[dict], columns: Sequence[str], full: Sequence[st
 
 
 def format_csv(rows: Sequence[dict], columns: Sequence[str]) -> str:
+    """CSV for spreadsheets: every cell through kg.neutralise.spreadsheet_cell (a cell that would start a
+    formula gets a single quote in front; plain numbers such as -3 do not). Column by column, each distinct
+    text guarded once, as format_table does (answers repeat names and places thousands of times)."""
     import csv
+
+    from kg.neutralise import spreadsheet_cell
 
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
+    writer.writerow(list(map(spreadsheet_cell, columns)))
+    column = getattr(rows, "column", None)
+    cells = [_csv_column(column(c) if column else list(map(dict.get, rows, repeat(c))), spreadsheet_cell)
+             for c in columns]
+    writer.writerows(zip(*cells, strict=True) if cells else ([] for _ in rows))
     return "\ufeff" + buf.getvalue()
+
+
+def _csv_column(values: Sequence[Any], guard: Any) -> list[Any]:
+    distinct = dict.fromkeys(values)
+    kinds = set(map(type, distinct))
+    if kinds <= {int, float, bool, type(None)}:  # numbers are never formulas (a spreadsheet reads -3 as -3)
+        return list(values)  # the csv module writes None as an empty cell
+    if kinds <= {str, type(None)}:  # 1, 1.0 and True are one dict key: text only here
+        texts = [v for v in distinct if v]
+        if not _MAY_NEED_GUARD.search("\n".join(texts)):  # the usual column: nothing to look at one by one
+            return list(values)
+        guarded = {v: v if v is None else guard(v) for v in distinct}
+        return list(map(guarded.__getitem__, values))
+    return [_csv_cell(v, guard) for v in values]
+
+
+# a line that starts as a guarded cell might (kg.neutralise.FORMULA_STARTS, or a quote): a cheap first look at
+# a whole column joined by line feeds (a value's own line breaks only send it to the exact check)
+_MAY_NEED_GUARD = re.compile("^[=+\\-@\t\r\x00']", re.MULTILINE)
+
+
+def _csv_cell(value: Any, guard: Any) -> Any:
+    if isinstance(value, str):
+        return guard(value)
+    return value  # a number, True/False or None (written as an empty cell)
 
 
 def format_json(rows: Sequence[dict], columns: Sequence[str], meta: dict | None = None) -> str:
@@ -214,11 +253,11 @@ def emit(
         return
     if fmt == "csv":
         for note in notes:
-            err.write(note + "\n")
+            err.write(terminal_text(note) + "\n")
         out.write(format_csv(rows, columns))
         return
     for note in notes:
-        out.write(note + "\n")
+        out.write(terminal_text(note) + "\n")
     if rows:
         out.write(format_table(rows, columns, full))
     else:

@@ -13,9 +13,12 @@ import csv
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from kg.projection import PropertyGraph
+
+if TYPE_CHECKING:
+    from kg.sparql_limits import Answer, Limits
 
 __all__ = [
     "LIST_SEPARATOR",
@@ -23,7 +26,9 @@ __all__ = [
     "QueryResult",
     "ReadOnlyError",
     "networkx_for_files",
+    "check_sparql",
     "run_sparql",
+    "sparql_index_path",
     "write_csv",
     "write_gexf",
     "write_graphml",
@@ -116,7 +121,8 @@ def write_gexf(graph: PropertyGraph, out: IO[bytes]) -> None:
 
 def write_csv(graph: PropertyGraph, directory: Path) -> list[Path]:
     """nodes.csv (id, labels, then every property) and edges.csv (source, type, target, properties); UTF-8
-    with a BOM so spreadsheets show Chinese; lists joined with LIST_SEPARATOR."""
+    with a BOM so spreadsheets show Chinese; lists joined with LIST_SEPARATOR; a cell that would start a
+    spreadsheet formula has a single quote in front (kg.neutralise)."""
     directory.mkdir(parents=True, exist_ok=True)
     node_keys = sorted({k for n in graph.nodes.values() for k in n.props} - {"id"})
     edge_keys = sorted({k for e in graph.edges for k in e.props})
@@ -125,15 +131,26 @@ def write_csv(graph: PropertyGraph, directory: Path) -> list[Path]:
         writer = csv.writer(handle, lineterminator="\r\n")
         writer.writerow(["id", "labels", *node_keys])
         for n in graph.nodes.values():
-            writer.writerow([n.id, LIST_SEPARATOR.join(n.labels)]
-                            + ["" if n.props.get(k) is None else _flat(n.props[k]) for k in node_keys])
+            writer.writerow([_sheet(n.id), _sheet(LIST_SEPARATOR.join(n.labels))]
+                            + [_sheet(n.props.get(k)) for k in node_keys])
     with open(edges, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\r\n")
         writer.writerow(["source", "type", "target", *edge_keys])
         for e in graph.edges:
-            writer.writerow([e.source, e.type, e.target]
-                            + ["" if e.props.get(k) is None else _flat(e.props[k]) for k in edge_keys])
+            writer.writerow([_sheet(e.source), _sheet(e.type), _sheet(e.target)]
+                            + [_sheet(e.props.get(k)) for k in edge_keys])
     return [nodes, edges]
+
+
+def _sheet(value: Any) -> str:
+    """A cell of nodes.csv/edges.csv: lists joined, then kg.neutralise.spreadsheet_cell (these files are for
+    spreadsheets: a cell that would start a formula gets a single quote in front; plain numbers do not)."""
+    from kg.neutralise import spreadsheet_cell
+
+    if value is None:
+        return ""
+    value = _flat(value)
+    return spreadsheet_cell(repr(value) if isinstance(value, float) else str(value))
 
 
 # --------------------------------------------------------------------------- SPARQL
@@ -150,6 +167,7 @@ class QueryResult:
     rows: list[dict[str, Any]]
     boolean: bool | None = None
     triples: list[Any] | None = None
+    truncated: bool = False  # rows beyond Limits.max_rows were left out
 
 
 def _is_update(text: str) -> bool:
@@ -164,46 +182,63 @@ def _is_update(text: str) -> bool:
     return True
 
 
-def check_sparql(text: str) -> None:
-    """Raise what ``run_sparql`` raises for an update or a syntax error, without opening (or building) the
-    store's SPARQL index: the query is parsed and run over an empty graph."""
-    from pyoxigraph import Store
+def _evaluate(index: Path | None, text: str, limits: Limits | None) -> Answer:
+    """kg.sparql_limits.evaluate, with SERVICE refused first unless allowed, and a syntax error that is an
+    update said to be one."""
+    from kg.sparql_limits import Limits, QuerySyntaxError, evaluate, refuse_service
 
-    _query(Store(), text)
-
-
-def _query(db: Any, text: str) -> Any:
-    from ontology.ns import PREFIXES
-
+    limits = limits or Limits()
+    refuse_service(text, limits.allow_service)
     try:
-        return db.query(text, prefixes=PREFIXES)
-    except SyntaxError as exc:
+        return evaluate(index, text, limits)
+    except QuerySyntaxError as exc:
         if _is_update(text):
             raise ReadOnlyError("kg sparql is read-only: this is a SPARQL update (INSERT/DELETE/LOAD/CLEAR/…); "
                                 "only SELECT, ASK, CONSTRUCT and DESCRIBE are run") from None
-        raise ValueError(f"not a SPARQL query: {str(exc).splitlines()[0]}") from None
+        raise ValueError(f"not a SPARQL query: {exc}") from None
 
 
-def run_sparql(store: Any, text: str) -> QueryResult:
-    """Run a SELECT, ASK, CONSTRUCT or DESCRIBE over the store's union graph. An update is refused with
-    ReadOnlyError; a syntax error is a ValueError with the parser's message. pyoxigraph's ``query`` parses
-    its input as a query only, so an update can never run here whatever it looks like."""
-    from pyoxigraph import QueryBoolean, QuerySolutions
+def check_sparql(text: str, limits: Limits | None = None) -> None:
+    """Raise what ``run_sparql`` raises for an update, a syntax error or a SERVICE, without opening (or
+    building) the store's SPARQL index: the query is run over an empty graph, under the same limits (over no
+    triples a query of VALUES tables alone can still run away)."""
+    _evaluate(None, text, limits)
+
+
+def sparql_index_path(store: Any) -> Path:
+    """The folder of the store's SPARQL index (built first if it has none): ``sparql/`` in a generation of
+    the current layout, the generation folder itself in a layout-2 one."""
+    from kg.store import LAYOUT, SPARQL_DIR
+
+    if not store.has_sparql_index:
+        store.sparql_index()
+    generation = store.path / store.generation
+    return generation / SPARQL_DIR if store.layout >= LAYOUT else generation
+
+
+def run_sparql(store: Any, text: str, limits: Limits | None = None) -> QueryResult:
+    """Run a SELECT, ASK, CONSTRUCT or DESCRIBE over the store's union graph, in a child process under
+    ``limits`` (kg.sparql_limits; default: its defaults). An update is refused with ReadOnlyError, a SERVICE
+    (unless allowed) with FederatedQuery, a syntax error is a ValueError with the parser's message; a query
+    stopped at a limit raises QueryStopped. pyoxigraph's ``query`` parses its input as a query only, so an update
+    can never run here whatever it looks like."""
+    from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results
 
     from kg.store import _to_python
 
-    # Store.select() runs SELECT only; ASK and CONSTRUCT need the pyoxigraph store itself.
-    results = _query(store._store, text)
-    if isinstance(results, QueryBoolean):
-        return QueryResult("ask", ["result"], [{"result": bool(results)}], boolean=bool(results))
-    if isinstance(results, QuerySolutions):
+    answer = _evaluate(sparql_index_path(store), text, limits)
+    if answer.kind == "ask":
+        return QueryResult("ask", ["result"], [{"result": answer.boolean}], boolean=answer.boolean)
+    if answer.kind == "select":
+        results = parse_query_results(answer.body, QueryResultsFormat.TSV)
         names = [v.value for v in results.variables]
         rows = [{name: _to_python(solution[name]) for name in names} for solution in results]
-        return QueryResult("select", names, rows)
-    triples = list(results)
+        return QueryResult("select", names, rows, truncated=answer.truncated)
+    triples = [quad.triple for quad in parse(answer.body, RdfFormat.N_TRIPLES)]
     rows = [{"subject": _to_python(t.subject), "predicate": t.predicate.value, "object": _to_python(t.object)}
             for t in triples]
-    return QueryResult("graph", ["subject", "predicate", "object"], rows, triples=triples)
+    return QueryResult("graph", ["subject", "predicate", "object"], rows, triples=triples,
+                       truncated=answer.truncated)
 
 
 def serialize_triples(triples: list[Any], fmt: str) -> bytes:

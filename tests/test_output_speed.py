@@ -1,8 +1,9 @@
 """The fast kg.output.format_table prints exactly what the straightforward version did, byte for byte.
 
 The reference below is the implementation before it was made fast (per cell: collapse whitespace, shorten,
-measure with wcwidth, pad), kept as it was so that any difference in output shows up here. No timings: see
-benchmarks/bench_output.py for those.
+measure with wcwidth, pad), kept as it was so that any difference in output shows up here, plus the escaping of
+control characters every cell has had since (kg.neutralise.terminal_text, written out here character by
+character). No timings: see benchmarks/bench_output.py for those.
 """
 
 from __future__ import annotations
@@ -25,6 +26,19 @@ def reference_display_width(text: str) -> int:
     return width if width >= 0 else len(text)
 
 
+def reference_escape(text: str) -> str:
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if (code < 0x20 or 0x7F <= code <= 0x9F or 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069
+                or code in (0x061C, 0x200E, 0x200F, 0x2028, 0x2029)):
+            named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(ch)
+            out.append(named or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def reference_cell(value: Any) -> str:
     if value is None:
         return ""
@@ -32,7 +46,7 @@ def reference_cell(value: Any) -> str:
         return "yes" if value else "no"
     if isinstance(value, float):
         return f"{value:.3f}"
-    return " ".join(str(value).split())
+    return reference_escape(" ".join(str(value).split()))
 
 
 def reference_shorten(text: str, limit: int = MAX_CELL) -> str:

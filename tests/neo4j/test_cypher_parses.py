@@ -42,10 +42,29 @@ def script(graph: PropertyGraph, batch_size: int = 500) -> str:
     return out.getvalue()
 
 
+def formula_graph() -> PropertyGraph:
+    """Values a spreadsheet would run as formulas: the admin-import CSVs guard them with a quote, and
+    constraints.cypher takes it off again in Neo4j (kg.neutralise, kg.neo4j_io.restore_statements)."""
+    g = PropertyGraph()
+    g.nodes["https://w3id.org/pingan-kg/id/agency/f"] = Node(
+        "https://w3id.org/pingan-kg/id/agency/f", ["Agency"],
+        {"prefLabel": "=1+2局", "altLabel": ["@SUM(1)局", "x"], "prefLabel_zh-Hant": "-局", "line": -3})
+    g.nodes["https://w3id.org/pingan-kg/id/measure/m"] = Node("https://w3id.org/pingan-kg/id/measure/m", ["Measure"],
+                                                            {"text": "+HYPERLINK(1)"})
+    g.edges.append(Edge("https://w3id.org/pingan-kg/id/agency/f", "LEADS", "https://w3id.org/pingan-kg/id/measure/m",
+                        {"quote": "=cmd|' /C calc'!A0", "line": 3}))
+    return g
+
+
 @pytest.fixture(scope="module")
-def checked(seed_graph: Any) -> dict[str, dict]:
+def checked(seed_graph: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     """Everything to check, in one node process (the parser's start-up costs ~1.5 s; each statement ~40 ms)."""
+    from kg.neo4j_io import write_admin_import
+
     items: list[tuple[str, str]] = []
+    folder = tmp_path_factory.mktemp("import")
+    write_admin_import(plan_graph(formula_graph()), folder)
+    items.append(("import/constraints", (folder / "constraints.cypher").read_text(encoding="utf-8")))
     for i, statement in enumerate(statement_templates(plan_graph(seed_graph))):
         items.append((f"push/{i}", statement))
     items.append(("push/generic", ";\n".join(statement_templates())))
@@ -92,6 +111,14 @@ def test_injected_text_stays_one_string(checked: dict[str, dict]) -> None:
     assert checked["script/nasty"]["statements"] == len(plan.constraints()) + batches
     for i in range(len(NASTY)):
         assert checked[f"literal/{i}"]["statements"] == 1
+
+
+def test_admin_import_constraints_and_the_statements_that_restore_guarded_values_parse(
+        checked: dict[str, dict]) -> None:
+    _assert_clean(checked, "import/")
+    plan = plan_graph(formula_graph())
+    # Agency: prefLabel, altLabel and prefLabel_zh-Hant; Measure: text; LEADS: quote
+    assert checked["import/constraints"]["statements"] == len(plan.constraints()) + 5
 
 
 def test_the_parser_does_catch_errors(checked: dict[str, dict]) -> None:
