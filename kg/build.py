@@ -147,25 +147,9 @@ def _worker_start(parent: int) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the build's handler (kg.cli): terminate() ends it quietly
-    _die_with_parent()
-    if os.getppid() != parent:  # the build died before the line above took effect
-        os._exit(1)
+    from kg.child_processes import die_with_parent
 
-
-def _die_with_parent() -> None:
-    """Ask Linux to send SIGKILL to this process when its parent dies (prctl PR_SET_PDEATHSIG); elsewhere a
-    worker finds its parent gone when it next reads from the pool's pipe."""
-    import ctypes
-    import signal
-    import sys
-
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
+    die_with_parent(parent)
 
 
 def _reporting(results: Iterator[Any], total: int, progress: Callable[[int, int], None]) -> Iterator[Any]:

@@ -212,6 +212,9 @@ def _run_sparql(text: str, store_path: str, limits: Any) -> Any:
         try:
             if not store.has_sparql_index:
                 check_sparql(text, limits)  # a query that cannot run is refused before the index is made for it
+                if not os.access(store.path / store.generation, os.W_OK):
+                    raise UserError(f"{store_path} has no SPARQL index yet and cannot be written here: run "
+                                    "`kg build --sparql` as a user who can write the store")
                 click.echo(f"building the SPARQL index of {store_path} ({store.meta.get('triples', 0):,} triples), "
                            "once for this build (`kg build --sparql` builds it with the store)…", err=True)
             return run_sparql(store, text, limits)

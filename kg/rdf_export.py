@@ -28,7 +28,6 @@ __all__ = [
     "networkx_for_files",
     "check_sparql",
     "run_sparql",
-    "sparql_index_path",
     "write_csv",
     "write_gexf",
     "write_graphml",
@@ -205,17 +204,6 @@ def check_sparql(text: str, limits: Limits | None = None) -> None:
     _evaluate(None, text, limits)
 
 
-def sparql_index_path(store: Any) -> Path:
-    """The folder of the store's SPARQL index (built first if it has none): ``sparql/`` in a generation of
-    the current layout, the generation folder itself in a layout-2 one."""
-    from kg.store import LAYOUT, SPARQL_DIR
-
-    if not store.has_sparql_index:
-        store.sparql_index()
-    generation = store.path / store.generation
-    return generation / SPARQL_DIR if store.layout >= LAYOUT else generation
-
-
 def run_sparql(store: Any, text: str, limits: Limits | None = None) -> QueryResult:
     """Run a SELECT, ASK, CONSTRUCT or DESCRIBE over the store's union graph, in a child process under
     ``limits`` (kg.sparql_limits; default: its defaults). An update is refused with ReadOnlyError, a SERVICE
@@ -226,7 +214,7 @@ def run_sparql(store: Any, text: str, limits: Limits | None = None) -> QueryResu
 
     from kg.store import _to_python
 
-    answer = _evaluate(sparql_index_path(store), text, limits)
+    answer = _evaluate(store.sparql_index_path(), text, limits)
     if answer.kind == "ask":
         return QueryResult("ask", ["result"], [{"result": answer.boolean}], boolean=answer.boolean)
     if answer.kind == "select":

@@ -40,6 +40,9 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kg.child_processes import die_with_parent
+from kg.child_processes import libc as child_libc
+
 if TYPE_CHECKING:  # the rest is imported where it is used: `kg --help` imports this module for its defaults
     import subprocess
 
@@ -333,7 +336,7 @@ def _child() -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C at the terminal ends it at once, in Rust or not
     request = json.loads(sys.stdin.buffer.read())
-    _die_with_parent(request["parent"])
+    die_with_parent(request["parent"])
     _set_limits(request["max_memory"], request["cpu_seconds"])
     sandboxed = not request["allow_service"] and deny_sockets()
     out = sys.stdout.buffer
@@ -378,24 +381,6 @@ def _verdict(kind: str, message: str) -> None:
     sys.stderr.write(f"{kind}: {message}\n")
     sys.stderr.flush()
     os._exit(2)
-
-
-def _libc() -> Any:
-    import ctypes
-
-    return ctypes.CDLL(None, use_errno=True)
-
-
-PR_SET_PDEATHSIG = 1
-
-
-def _die_with_parent(parent: int) -> None:
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        _libc().prctl(PR_SET_PDEATHSIG, ctypes.c_ulong(signal.SIGKILL))
-    if os.getppid() != parent:  # the parent died before the line above: nobody reads this child
-        os._exit(1)
 
 
 def _set_limits(max_memory: int, cpu_seconds: int) -> None:
@@ -452,7 +437,7 @@ def deny_sockets() -> bool:
 
     filters = (SockFilter * len(program))(*[SockFilter(*op) for op in program])
     fprog = SockFprog(len(program), filters)
-    libc, word = _libc(), ctypes.c_ulong  # prctl takes unsigned longs: pass whole words, no stray high bits
+    libc, word = child_libc(), ctypes.c_ulong  # prctl takes unsigned longs: pass whole words, no stray high bits
     if libc.prctl(PR_SET_NO_NEW_PRIVS, word(1), word(0), word(0), word(0)) != 0:
         return False
     return libc.prctl(PR_SET_SECCOMP, word(SECCOMP_MODE_FILTER), ctypes.byref(fprog), word(0), word(0)) == 0

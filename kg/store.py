@@ -1193,19 +1193,31 @@ class Store:
         if self._db is None:
             from pyoxigraph import Store as OxStore
 
-            if not (self._gen / SPARQL_DIR).is_dir():
-                build_sparql_index(self._gen)
-            problem = sparql_damage(self._gen)
-            if problem is None:
-                try:
-                    self._db = OxStore.read_only(str(self._gen / SPARQL_DIR))
-                except OSError as exc:
-                    problem = f"{self._gen / SPARQL_DIR} cannot be opened ({exc})"
-            if problem is not None:
-                note_damage(self.path, f"{self.generation}/{SPARQL_DIR}")
-                raise StoreDamaged(f"the SPARQL index is damaged: {problem}; run `kg build --sparql` on the same "
-                                   "documents to rebuild it")
+            path = self.sparql_index_path()
+            try:
+                self._db = OxStore.read_only(str(path))
+            except OSError as exc:
+                raise self._damaged_index(f"{path} cannot be opened ({exc})") from None
         return self._db
+
+    def sparql_index_path(self) -> Path:
+        """The folder of the SPARQL index (what ``kg sparql``'s query process opens), built first if this
+        generation has none yet; StoreDamaged when its files are not as they were written."""
+        if self._closed:
+            raise StoreError(f"the store at {self.path} is closed")
+        if self.layout < LAYOUT:  # the union in the generation folder itself
+            return self._gen
+        if not (self._gen / SPARQL_DIR).is_dir():
+            build_sparql_index(self._gen)
+        problem = sparql_damage(self._gen)
+        if problem is not None:
+            raise self._damaged_index(problem)
+        return self._gen / SPARQL_DIR
+
+    def _damaged_index(self, problem: str) -> StoreDamaged:
+        note_damage(self.path, f"{self.generation}/{SPARQL_DIR}")
+        return StoreDamaged(f"the SPARQL index is damaged: {problem}; run `kg build --sparql` on the same documents "
+                            "to rebuild it")
 
     @property
     def _store(self) -> pyoxigraph.Store:

@@ -186,7 +186,6 @@ def test_allow_service_lets_a_query_reach_the_address_it_names(store: Path, list
 def test_the_query_process_cannot_open_a_socket_even_when_the_check_is_bypassed(store: Path,
                                                                                  listener: Listener) -> None:
     # the second line of defence: evaluate() does not check SERVICE; its child runs with socket() denied
-    from kg.rdf_export import sparql_index_path
     from kg.sparql_limits import Limits, QueryFailed, deny_sockets, evaluate
     from kg.store import open_store
 
@@ -196,7 +195,7 @@ def test_the_query_process_cannot_open_a_socket_even_when_the_check_is_bypassed(
         pytest.skip("seccomp is not available here: the SERVICE check stands alone")
     assert deny_sockets is not None
     with open_store(store) as opened:
-        index = sparql_index_path(opened)
+        index = opened.sparql_index_path()
     with pytest.raises(QueryFailed, match="reach the network"):
         evaluate(index, f"SELECT * WHERE {{ SERVICE <{listener.url()}> {{ ?s ?p ?o }} }}", Limits())
     time.sleep(0.2)

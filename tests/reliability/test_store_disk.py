@@ -101,7 +101,8 @@ def test_a_read_only_store_answers_and_refuses_to_build_in_one_line(tmp_path: Pa
     assert kg("build", *map(str, SEEDS), "--store", str(store)).returncode == 0
     view = tmp_path / "ro"
     with mounted(view, "--bind", "-o", "ro", str(store)):
-        for args in (["build", *map(str, SEEDS)], ["build", "--full", *map(str, SEEDS)]):
+        for args in (["build", *map(str, SEEDS)], ["build", "--full", *map(str, SEEDS)],
+                     ["sparql", "ASK { ?s ?p ?o }"]):
             done = kg(*args, "--store", str(view))
             lines = errors_of(done)
             assert done.returncode == 1 and len(lines) == 1 and one_line(lines[0]), f"{args}: {done.stderr}"
