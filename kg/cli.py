@@ -464,6 +464,7 @@ def _run() -> int:
     (a damaged file met in the middle of an answer) is one line, not a traceback."""
     import signal
 
+    from kg.neutralise import terminal_text
     from kg.store_files import StoreError
 
     signal.signal(signal.SIGTERM, _terminate)
@@ -481,14 +482,14 @@ def _run() -> int:
         exc.show()
         return exc.exit_code
     except StoreError as exc:
-        click.echo(f"Error: {exc}", err=True)
+        click.echo(f"Error: {terminal_text(str(exc))}", err=True)
         return 1
     except OSError as exc:
         if exc.errno is None or isinstance(exc, BrokenPipeError):
             raise
         # a full disk or a read-only folder met where no command expected it: the OS's words, on one line
         where = f": {exc.filename}" if exc.filename else ""
-        click.echo(f"Error: {exc.strerror or exc}{where}", err=True)
+        click.echo(terminal_text(f"Error: {exc.strerror or exc}{where}"), err=True)
         return 1
     return result if isinstance(result, int) else 0
 
