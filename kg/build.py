@@ -127,16 +127,26 @@ def _pool_map(fn: Callable[[Any], Any], items: list[Any], jobs: int) -> Iterator
     chunk = max(1, min(16, len(items) // (jobs * 8)))
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(items)), mp_context=context, initializer=_worker_start,
                                initargs=(os.getpid(),))
+    # Chunks submitted as futures of our own rather than through pool.map, whose iterator cancels the futures left
+    # when it is closed: on Python 3.11 a pool that then breaks (the workers terminated below) fails to mark a
+    # cancelled future and prints a traceback from its manager thread.
+    futures = [pool.submit(_map_chunk, fn, items[start:start + chunk]) for start in range(0, len(items), chunk)]
     try:
-        yield from pool.map(fn, items, chunksize=chunk)
+        for future in futures:
+            yield from future.result()
     except BaseException:
-        # Ctrl-C, SIGTERM, or a consumer that stops early (a failed store write): the workers stop now, not
-        # after the file each is reading (they ignore SIGINT, see _worker_start).
+        # Ctrl-C, SIGTERM, a worker's error (a full disk), or a consumer that stops early (a failed store write):
+        # the workers stop now, not after the file each is reading (they ignore SIGINT, see _worker_start), and
+        # the pool marks what was left as failed.
         for process in list((getattr(pool, "_processes", None) or {}).values()):
             process.terminate()
         raise
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.shutdown(wait=True)
+
+
+def _map_chunk(fn: Callable[[Any], Any], chunk: list[Any]) -> list[Any]:
+    return [fn(item) for item in chunk]
 
 
 def _worker_start(parent: int) -> None:
