@@ -18,6 +18,7 @@ crosses back. Results are taken in file order, so the store is the same whatever
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import json
@@ -398,7 +399,9 @@ def build_from_paths(
     """
     from kg import store as kgstore
 
-    with kgstore.locked(store_path) as store_dir:
+    # The workers are stopped (the generator closed) before the lock is let go, so that nothing they write comes
+    # after the failed build's temporary files are removed (kg.store.locked).
+    with kgstore.locked(store_path) as store_dir, contextlib.ExitStack() as workers:
         cache = store_dir / kgstore.CACHE
         cache.mkdir(exist_ok=True)
         fingerprint = code_fingerprint()
@@ -430,7 +433,7 @@ def build_from_paths(
             rows.append(row)
             if row is None:
                 tasks.append(_Task(str(path), str(cache), fingerprint))
-        parsed = _pool_map(_extract_to_cache, tasks, jobs)
+        parsed = workers.enter_context(contextlib.closing(_pool_map(_extract_to_cache, tasks, jobs)))
         if progress is not None:
             parsed = _reporting(parsed, len(tasks), progress)
         if not patchable:  # full whatever the files say: load each document as soon as it is read

@@ -82,6 +82,7 @@ from kg.store_files import (
     prune_cache,
     record_generation,
     remove_generations,
+    remove_temporary_files,
     same_record,
     write_atomically,
 )
@@ -962,7 +963,12 @@ def locked(path: str | os.PathLike[str]) -> Iterator[Path]:
     """Hold the store's build lock (StoreBusy when another build has it); yields the store folder."""
     store_dir = _prepare(path)
     with _exclusive_lock(store_dir):
-        yield store_dir
+        try:
+            yield store_dir
+        except BaseException:
+            # A failed build (a full disk, Ctrl-C) leaves no temporary file: its workers were stopped mid-write.
+            remove_temporary_files(store_dir / CACHE)
+            raise
 
 
 def live_meta(store_dir: Path) -> dict[str, Any] | None:

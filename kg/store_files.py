@@ -59,6 +59,7 @@ __all__ = [
     "prune_cache",
     "record_generation",
     "remove_generations",
+    "remove_temporary_files",
     "same_record",
     "write_atomically",
 ]
@@ -292,6 +293,16 @@ def prune_cache(cache: Path, keep: set[str]) -> None:
                 continue
             if name.endswith(".tmp") or name.rsplit(".", 1)[0] not in keep:
                 with contextlib.suppress(FileNotFoundError, IsADirectoryError, PermissionError):
+                    entry.unlink()
+
+
+def remove_temporary_files(cache: Path) -> None:
+    """Remove the temporary files of cache entries (under the build lock: a build's own, left by workers it
+    stopped mid-write)."""
+    with contextlib.suppress(FileNotFoundError):
+        for entry in cache.iterdir():
+            if entry.name.endswith(".tmp") and is_cache_file(entry.name):
+                with contextlib.suppress(OSError):
                     entry.unlink()
 
 
