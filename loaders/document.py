@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 
 from loaders.agencies import agency_category, resolve_agency
 from loaders.checks import find_date_conflicts
@@ -14,6 +15,7 @@ from loaders.formats import extract_text
 from loaders.inline import find_inline_duties
 from loaders.metadata import find_closing_start, parse_metadata
 from loaders.model import Assignment, Document, Measure, Outcome, Target
+from loaders.noise import strip_noise
 from loaders.outline import Item, find_work_items, parse_outline
 from loaders.reports import find_outcomes
 from loaders.tables import TaskRow, TaskTable, find_task_tables
@@ -21,6 +23,7 @@ from loaders.targets import find_targets
 from loaders.text import (
     Joined,
     Source,
+    as_written,
     decode_bytes,
     find_text_warnings,
     is_traditional,
@@ -76,12 +79,12 @@ def parse_document(text: str, source: str = "<text>", doc_id: str | None = None)
     """
     text = normalise_text(text)
     doc_id = doc_id or document_id(text.encode("utf-8", errors="surrogatepass"))
-    src = Source(to_simplified(text), original=text) if is_traditional(text) else Source(text)
+    src = _source(text)
     closing_start = find_closing_start(src)
     tables = find_task_tables(src.text.split("\n"))
     outline_src = _without_tables(src, tables)
     items = parse_outline(outline_src, closing_start)
-    work = find_work_items(items)
+    work = find_work_items(items, outline_src)
     placed = [(item.line, _measure(outline_src, item)) for item in work]
     placed += [(row.line, _row_measure(src, row)) for table in tables for row in table.rows]
     measures = [m for _, m in sorted(placed, key=lambda pair: pair[0])]
@@ -96,7 +99,7 @@ def parse_document(text: str, source: str = "<text>", doc_id: str | None = None)
         reports = find_outcomes(src.text)
     for measure in measures:
         for assignment in measure.assignments:
-            assignment.agency = resolve_agency(assignment.as_written, meta.jurisdiction)
+            assignment.agency = resolve_agency(assignment.agency, meta.jurisdiction)  # the name as read
             assignment.category = agency_category(assignment.agency)
     for outcome in reports:
         outcome.as_written = outcome.agency
@@ -118,6 +121,15 @@ def parse_document(text: str, source: str = "<text>", doc_id: str | None = None)
         warnings=find_text_warnings(text) + find_date_conflicts(src.text, meta.date, meta.doc_number)
         + _no_place_warning(meta.jurisdiction, measures, reports),
     )
+
+
+def _source(text: str) -> Source:
+    """The text the parsers read (Simplified, page noise blanked, glosses removed) tied to the text as written."""
+    read = to_simplified(text) if is_traditional(text) else text
+    cleaned = strip_noise(read)
+    if cleaned.text == text:
+        return Source(text)
+    return Source(cleaned.text, original=text, origin=cleaned.origin)
 
 
 def _no_place_warning(jurisdiction: str | None, measures: list[Measure], reports: list[Outcome]) -> list[str]:
@@ -154,14 +166,23 @@ def _without_tables(src: Source, tables: list[TaskTable]) -> Source:
         for i in range(start, end):
             if text[i] != "\n":
                 text[i] = " "
-                if original is not None:
+        if original is not None:
+            first, last = _original_span(src, start, end)
+            for i in range(first, last):
+                if original[i] != "\n":
                     original[i] = " "
-    return Source("".join(text), original=None if original is None else "".join(original))
+    return Source("".join(text), original=None if original is None else "".join(original), origin=src.origin)
+
+
+def _original_span(src: Source, start: int, end: int) -> tuple[int, int]:
+    if src.origin is None:
+        return start, end
+    return src.origin[start], src.origin[end] if end < len(src.origin) else len(src.original or "")
 
 
 def _measure(src: Source, item: Item) -> Measure:
     joined = item.joined(src)
-    text = joined.text.strip()
+    text = as_written(src, joined).strip()
     # Targets are read from the item's source span (heading included, line breaks kept) so that each
     # quote and line points into the file as it is; the target reader ignores PDF breaks itself.
     targets = find_targets(src.text[item.body_start : item.end], first_line=src.line_of(item.body_start))
@@ -177,7 +198,7 @@ def _measure(src: Source, item: Item) -> Measure:
         line=item.line,
         assignments=[_assignment(src, joined, duty) for duty in duties],
         targets=targets,
-        topics=find_topics((item.heading or "") + "\n" + text),
+        topics=find_topics((item.heading or "") + "\n" + joined.text),
     )
 
 
@@ -241,9 +262,22 @@ def _assignment(src: Source, joined: Joined, duty: Duty) -> Assignment:
     start, end = joined.source_span(duty.start, duty.end)
     return Assignment(
         agency=duty.as_written,  # resolved once the jurisdiction is known
-        as_written=duty.as_written,
+        as_written=_written_name(src, joined, duty),
         role=duty.role,
         basis=duty.basis,
         quote=src.quote(start, end),
         line=src.line_of(start),
     )
+
+
+def _written_name(src: Source, joined: Joined, duty: Duty) -> str:
+    """The name as the file writes it (Traditional, glosses kept, whitespace removed), found inside its label;
+    a name the text does not hold as such (an expansion: 各县(市区)政府) stays as read."""
+    if src.original is None:
+        return duty.as_written
+    pattern = r"\s*".join(map(re.escape, duty.as_written))
+    found = re.search(pattern, joined.text[duty.start : duty.end]) if pattern else None
+    if found is None:
+        return duty.as_written
+    start, end = joined.source_span(duty.start + found.start(), duty.start + found.end())
+    return re.sub(r"\s+", "", src.quote(start, end))

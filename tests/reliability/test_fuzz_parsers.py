@@ -153,7 +153,7 @@ def run_text_parsers(text: str, family: str) -> None:
         call("document_ntriples", check_ntriples, doc)
     src = Source(normalise_text(text))
     items = call("parse_outline", parse_outline, src)
-    call("find_work_items", find_work_items, items)
+    call("find_work_items", find_work_items, items, src)
     joined = join_lines(src, 0, len(src.text))
     duties = call("find_duties", find_duties, joined)
     call("find_inline_duties", find_inline_duties, joined, duties)
