@@ -8,17 +8,19 @@ import re
 
 from loaders.agencies import agency_category, resolve_agency
 from loaders.checks import find_date_conflicts
-from loaders.duties import Duty, find_column_duties, find_duties
+from loaders.duties import Duty, find_duties
+from loaders.dutylists import heading_department, opening_department
 from loaders.errors import LoadError
 from loaders.formats import SUFFIXES as FORMAT_SUFFIXES
 from loaders.formats import extract_text
 from loaders.inline import find_inline_duties
 from loaders.metadata import find_closing_start, parse_metadata
-from loaders.model import Assignment, Document, Measure, Outcome, Target
+from loaders.model import Assignment, Document, Measure, Outcome
 from loaders.noise import strip_noise
 from loaders.outline import Item, find_work_items, parse_outline
 from loaders.reports import find_outcomes
-from loaders.tables import TaskRow, TaskTable, find_task_tables
+from loaders.rows import row_measure
+from loaders.tables import TaskTable, find_task_tables
 from loaders.targets import find_targets
 from loaders.text import (
     Joined,
@@ -27,7 +29,6 @@ from loaders.text import (
     decode_bytes,
     find_text_warnings,
     is_traditional,
-    join_lines,
     normalise_text,
     to_simplified,
 )
@@ -81,32 +82,33 @@ def parse_document(text: str, source: str = "<text>", doc_id: str | None = None)
     doc_id = doc_id or document_id(text.encode("utf-8", errors="surrogatepass"))
     src = _source(text)
     closing_start = find_closing_start(src)
-    tables = find_task_tables(src.text.split("\n"))
+    tables = find_task_tables(src.text)
     outline_src = _without_tables(src, tables)
     items = parse_outline(outline_src, closing_start)
     work = find_work_items(items, outline_src)
     placed = [(item.line, _measure(outline_src, item)) for item in work]
-    placed += [(row.line, _row_measure(src, row)) for table in tables for row in table.rows]
+    rows = [row_measure(src, row) for table in tables for row in table.rows]
+    placed += [(facts.measure.line, facts.measure) for facts in rows]
     measures = [m for _, m in sorted(placed, key=lambda pair: pair[0])]
     for n, measure in enumerate(measures, start=1):
         measure.id = f"{doc_id}-{n:03d}"
     # The plan-or-report vote counts labels and table columns, not inline actors (news reports name actors too).
     duties = sum(1 for m in measures for a in m.assignments if a.basis != "inline")
     meta = parse_metadata(src, len(measures), duties, closing_start)
-    reports = []
+    reports = [outcome for facts in rows for outcome in facts.outcomes]
     if meta.kind == "report":
-        measures = []
-        reports = find_outcomes(src.text)
+        measures = [m for m in measures if m.line in {f.measure.line for f in rows}]
+        reports += find_outcomes(src.text)
     for measure in measures:
         for assignment in measure.assignments:
             assignment.agency = resolve_agency(assignment.agency, meta.jurisdiction)  # the name as read
             assignment.category = agency_category(assignment.agency)
     for outcome in reports:
-        outcome.as_written = outcome.agency
+        outcome.as_written = src.written(outcome.agency) if outcome.agency else None
         outcome.agency = resolve_agency(outcome.agency, meta.jurisdiction) if outcome.agency else None
         outcome.category = agency_category(outcome.agency) if outcome.agency else None
-        outcome.topics = find_topics(outcome.quote)  # read in Simplified, then quoted as written
-        outcome.quote = _as_written(src, outcome.quote)
+        outcome.topics = outcome.topics or find_topics(outcome.quote)  # read in Simplified, then quoted as written
+        outcome.quote = src.written(outcome.quote)
     return Document(
         id=doc_id,
         source=source,
@@ -146,12 +148,6 @@ def _no_place_warning(jurisdiction: str | None, measures: list[Measure], reports
             "and the same names in other unplaced documents are taken for the same agencies"]
 
 
-def _as_written(src: Source, quote: str, start: int = 0, end: int | None = None) -> str:
-    """A quote found in the Simplified text, as the original writes it (same offsets, same length)."""
-    if src.original is None or not quote:
-        return quote
-    pos = src.text.find(quote, start, len(src.text) if end is None else end)
-    return src.quote(pos, pos + len(quote)) if pos != -1 else quote
 
 
 def _without_tables(src: Source, tables: list[TaskTable]) -> Source:
@@ -187,75 +183,47 @@ def _measure(src: Source, item: Item) -> Measure:
     # quote and line points into the file as it is; the target reader ignores PDF breaks itself.
     targets = find_targets(src.text[item.body_start : item.end], first_line=src.line_of(item.body_start))
     for target in targets:
-        target.quote = _as_written(src, target.quote, item.body_start, item.end)
-    duties = find_duties(joined)
-    duties += find_inline_duties(joined, duties)
+        target.quote = src.written(target.quote, item.body_start, item.end)
+    heads = _heading_departments(src, item)
+    duties = _own_department(item, joined) + find_duties(joined)
+    duties += find_inline_duties(joined, duties + [duty for duty, _ in heads])
     return Measure(
         id="",  # numbered once the outline and the tables are merged in document order
         key=item.key,
         heading=item.heading,
         text=text,
         line=item.line,
-        assignments=[_assignment(src, joined, duty) for duty in duties],
+        assignments=[a for _, a in heads] + [_assignment(src, joined, duty) for duty in duties],
         targets=targets,
         topics=find_topics((item.heading or "") + "\n" + joined.text),
     )
 
 
-def _row_measure(src: Source, row: TaskRow) -> Measure:
-    """A task-table row: key = its 序号, text = the task cell with the 完成时限 cell appended (so deadlines
-    are read with it), duties from the unit columns (explicit) and inline actors of the task cell."""
-    line_start, line_end = src.line_span(row.line)
-    task = row.cells["task"]
-    t_start, t_end = line_start + task.start, line_start + task.end
-    text = src.text[t_start:t_end]
-    deadline = row.cells.get("deadline")
-    if deadline:
-        text = f"{text.rstrip()}（完成时限：{src.text[line_start + deadline.start : line_start + deadline.end]}）"
-    sentence = src.text[t_start:t_end].strip().rstrip("。")
-    heading = sentence if sentence and "。" not in sentence and len(sentence) <= _MAX_ROW_HEADING else None
-    cells = [
-        (kind, src.text[line_start + c.start : line_start + c.end], line_start + c.start, line_start + c.end)
-        for kind, c in row.cells.items()
-    ]
-    assignments = [
-        Assignment(d.as_written, d.as_written, d.role, d.basis, src.quote(d.start, d.end), row.line)
-        for d in find_column_duties(cells)
-    ]
-    joined = join_lines(src, t_start, t_end)
-    inline = find_inline_duties(joined, find_column_duties(cells))
-    assignments += [_assignment(src, joined, duty) for duty in inline]
-    targets = _row_targets(src, row, src.text[t_start:t_end], line_start, line_end)
-    return Measure(
-        id="",
-        key=row.key,
-        heading=heading,
-        text=text,
-        line=row.line,
-        assignments=assignments,
-        targets=targets,
-        topics=find_topics(text),
-    )
+def _own_department(item: Item, joined: Joined) -> list[Duty]:
+    """The department an item opens with: its first sentence (（二）公安部门。协助…) or a name and a colon
+    (3.市民政局：负责…); it leads the item."""
+    if item.heading and not item.own_line and heading_department(item.heading):
+        name = heading_department(item.heading) or ""
+        return [Duty(name, "lead", "explicit", 0, min(len(joined.text), len(item.heading)))]
+    found = opening_department(joined.folded)
+    return [Duty(found[0], "lead", "explicit", found[1], found[2])] if found else []
 
 
-_MAX_ROW_HEADING = 45
-
-
-def _row_targets(src: Source, row: TaskRow, task: str, line_start: int, line_end: int) -> list[Target]:
-    """Targets of a row's task, read with its 完成时限 cell put first ("2016年底前，…"), the way the target
-    reader expects a deadline. A quote is cut back to the row as written: the deadline prefix is dropped,
-    and a quote that still is not in the row becomes the task cell."""
-    cell = row.cells.get("deadline")
-    prefix = f"{src.text[line_start + cell.start : line_start + cell.end]}，" if cell else ""
-    targets = find_targets(prefix + task, first_line=row.line)
-    row_text = src.text[line_start:line_end]
-    for target in targets:
-        quote = target.quote[len(prefix) :] if prefix and target.quote.startswith(prefix) else target.quote
-        if not quote or quote not in row_text:
-            quote = task
-        target.quote = _as_written(src, quote, line_start, line_end)
-        target.line = row.line
-    return targets
+def _heading_departments(src: Source, item: Item) -> list[tuple[Duty, Assignment]]:
+    """A department named by an own-line heading of the item or of an item above it (（七）卫生部门职责、任务
+    over 1.–6.) leads the item; the evidence is that heading's line. The nearest such heading wins."""
+    node: Item | None = item
+    while node is not None:
+        name = heading_department(node.heading) if node.own_line or node is not item else None
+        if name:
+            start, end = src.line_span(node.line)
+            quote = src.quote(node.start, end).strip()
+            written = re.sub(r"\s+", "", src.quote(node.body_start, node.body_start + len(name))) \
+                if src.text.startswith(name, node.body_start) else name
+            assignment = Assignment(name, written, "lead", "explicit", quote, node.line)
+            return [(Duty(name, "lead", "explicit", 0, 0), assignment)]
+        node = node.parent
+    return []
 
 
 def _assignment(src: Source, joined: Joined, duty: Duty) -> Assignment:
@@ -271,13 +239,8 @@ def _assignment(src: Source, joined: Joined, duty: Duty) -> Assignment:
 
 
 def _written_name(src: Source, joined: Joined, duty: Duty) -> str:
-    """The name as the file writes it (Traditional, glosses kept, whitespace removed), found inside its label;
-    a name the text does not hold as such (an expansion: 各县(市区)政府) stays as read."""
+    """The name as the file writes it, found inside its label (see :meth:`Source.written_name`)."""
     if src.original is None:
         return duty.as_written
-    pattern = r"\s*".join(map(re.escape, duty.as_written))
-    found = re.search(pattern, joined.text[duty.start : duty.end]) if pattern else None
-    if found is None:
-        return duty.as_written
-    start, end = joined.source_span(duty.start + found.start(), duty.start + found.end())
-    return re.sub(r"\s+", "", src.quote(start, end))
+    start, end = joined.source_span(duty.start, duty.end)
+    return src.written_name(duty.as_written, start, end)

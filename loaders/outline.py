@@ -253,7 +253,8 @@ def _find_heading(source: Source, item: Item, width: int) -> None:
     if not rest:
         return
     own = line_end < item.end and "。" not in rest.rstrip("。") and not _CLAUSE_PUNCT.search(rest)
-    if own and source.text[line_end : item.end].strip():
+    # A title line with nothing under it but the items it heads ((七)卫生部门职责、任务 over 1.–6.) is a title too.
+    if own and (source.text[line_end : item.end].strip() or item.children):
         title = source.text[item.body_start : line_end].strip().rstrip("。")
         item.title_end = line_end + 1
         # A title wrapped by PDF extraction: a full-width line followed by a short unpunctuated one.

@@ -295,6 +295,22 @@ class Source:
         first = self.origin[min(start, len(self.text))]
         return self.original[first : self.origin[end - 1] + 1] if end > start else ""
 
+    def written(self, quote: str, start: int = 0, end: int | None = None) -> str:
+        """A quote found in the parsers' text, as the file writes it (Traditional, glosses kept); a quote the text
+        does not hold in ``start:end`` is returned as it is."""
+        if self.original is None or not quote:
+            return quote
+        pos = self.text.find(quote, start, len(self.text) if end is None else end)
+        return self.quote(pos, pos + len(quote)) if pos != -1 else quote
+
+    def written_name(self, name: str, start: int, end: int) -> str:
+        """A name read in ``start:end`` (blanks between its characters allowed), as the file writes it, blanks
+        removed; a name the span does not hold as such (an expansion: 各县(市区)政府) stays as read."""
+        if self.original is None or not name:
+            return name
+        found = re.compile(r"\s*".join(map(re.escape, name))).search(self.text, start, end)
+        return re.sub(r"\s+", "", self.quote(found.start(), found.end())) if found else name
+
     def line_of(self, offset: int) -> int:
         """1-based line number of an offset."""
         return bisect_right(self.line_starts, offset)
