@@ -42,6 +42,8 @@ _BRACKETED_ROLE = re.compile(r"(.+?)[(（]([^()（）]+)[)）]")
 _ROUND = re.compile(r"[()]")
 _ANY_ROUND = re.compile(r"[(（)）]")
 _CLAUSE_MARKS = re.compile(r"[(（)）,，;；]")
+# Words of a bracketed note after a name that say what the unit does, not what it is called.
+_NOTE_WORDS = re.compile("牵头|配合|负责|协助|参与|单位|部门")
 
 
 @dataclass
@@ -248,6 +250,8 @@ def _names(text: str) -> list[tuple[str, str | None, str | None]]:
             verb_role = dict(_verbs()).get(m.group(2))
             if verb_role:
                 raw, role = m.group(1), verb_role
+            elif _NOTE_WORDS.search(m.group(2)):
+                raw = m.group(1)  # 区统计局(数据统计评估牵头单位): a note on its part, not a part of its name
         note = None
         expanded = expand_bare_body(previous, raw) or expand_distributed_each(previous, raw)
         if expanded:

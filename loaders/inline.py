@@ -31,7 +31,7 @@ from loaders.agencies import clean_name, expand_bare_body, expand_distributed_ea
 from loaders.duties import Duty
 from loaders.text import Joined
 
-__all__ = ["find_inline_duties", "is_inline_agency"]
+__all__ = ["find_inline_duties", "is_generic_body", "is_inline_agency"]
 
 _MAX_NAME = 20
 _MAX_ITEMS = 12
@@ -242,6 +242,11 @@ def _is_place(name: str) -> bool:
 def is_inline_agency(name: str) -> bool:
     """Whether a phrase names a body that can act: 省反恐办, 各级公安机关, 县(市区) — not 有关部门, 场所."""
     return _name_kind(re.sub(r"\s+", "", name)) == "agency"
+
+
+def is_generic_body(name: str) -> bool:
+    """Whether a phrase names bodies only by kind (有关部门, 相关各单位, 各部门): nobody in particular."""
+    return _name_kind(re.sub(r"\s+", "", name)) == "generic"
 
 
 def _splits_word(text: str, end: int) -> bool:

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from loaders.duties import find_column_duties
-from loaders.inline import find_inline_duties
+from loaders.inline import find_inline_duties, is_generic_body
 from loaders.model import Assignment, Measure, Outcome, Target
 from loaders.numbers import parse_number
 from loaders.reports import find_outcomes
@@ -53,6 +53,7 @@ def row_measure(src: Source, row: TaskRow) -> RowFacts:
     heading = sentence if sentence and "。" not in sentence and len(sentence) <= _MAX_ROW_HEADING else None
     units = [(kind, cell) for kind, cell in row.cells if kind in _UNIT_KINDS]
     column = find_column_duties([(kind, cell.text, cell.start, cell.end) for kind, cell in units])
+    column = [duty for duty in column if not is_generic_body(duty.as_written)]  # 相关各单位: nobody in particular
     assignments = [
         Assignment(d.as_written, src.written_name(d.as_written, d.start, d.end), d.role, d.basis,
                    src.quote(d.start, d.end), src.line_of(d.start))

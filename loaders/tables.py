@@ -29,6 +29,7 @@ from functools import cache
 
 from loaders import lexicon
 from loaders.agencies import looks_like_agency, split_agencies
+from loaders.inline import is_generic_body, is_inline_agency
 from loaders.text import fold_punctuation
 
 __all__ = ["Cell", "TaskRow", "TaskTable", "cell_kind", "find_task_tables", "header_kind", "is_person_name",
@@ -49,6 +50,7 @@ _PERSON = re.compile(r"[\u4e00-\u9fff](?:[ \u3000\u00a0]{0,3}[\u4e00-\u9fff]){1,
 _FIGURE = re.compile(r"[\d.]+\s*[%％‰]?|[\d.]+\s*[\u4e00-\u9fff/元]{1,6}")
 _RATE = re.compile(r"[\d.]+\s*[%％]")
 _SECTION = re.compile(r"[ \t\u3000]*(?:[一二三四五六七八九十]{1,3}[、.]|[(（][一二三四五六七八九十]{1,3}[)）]|附件)")
+_BRACKET_NOTE = re.compile(r"\([^()]*\)$")
 _MAX_ORPHANS = 3  # rows' worth of cells without a row number that end a cell-a-line table
 
 
@@ -184,11 +186,11 @@ def _surnames() -> frozenset[str]:
 
 
 def _names_units(folded: str) -> bool:
-    """Every item of the list names a body (区统计局(数据统计评估牵头单位), 各乡、街道办事处)."""
-    items = [folded[a:b] for a, b in split_agencies(folded)]
-    if not items:
-        return False
-    return all(looks_like_agency(re.sub(r"\([^()]*\)$", "", item)) or looks_like_agency(item) for item in items)
+    """Every item of the list names a body (区统计局(数据统计评估牵头单位), 各乡、街道办事处), or bodies by kind
+    (相关各单位), and one at least a body."""
+    items = [folded[a:b].rstrip("。") for a, b in split_agencies(folded)]
+    bodies = [is_inline_agency(item) or is_inline_agency(_BRACKET_NOTE.sub("", item)) for item in items]
+    return any(bodies) and all(body or is_generic_body(item) for body, item in zip(bodies, items, strict=True))
 
 
 _ACCEPTS: dict[str, frozenset[str]] = {
@@ -449,8 +451,12 @@ def _aligned(table: TaskTable, cells: list[Cell]) -> TaskRow:
             p += 1 if p < len(columns) else 0
             continue
         has_task = row.first("task") is not None
+        if not has_task and p < len(columns) and columns[p] == "task":
+            _add(row, "task", cell, headers[p])  # the cell after the number is the task, whatever it looks like
+            p += 1
+            continue
         if units is not None and has_task and kind == "text" and following == "units" and (
-            p >= len(columns) or columns[p] in _UNITS
+            p >= len(columns) or p > units or columns[p] in _UNITS
         ):
             _add(row, "task", cell, headers[columns.index("task")] if "task" in columns else "")  # a sub-task
             p = units

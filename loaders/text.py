@@ -292,8 +292,9 @@ class Source:
             return self.text[start:end]
         if self.origin is None:
             return self.original[start:end]
+        # A gloss belongs to the character before it: a quote ending at 復 takes 復(fù).
         first = self.origin[min(start, len(self.text))]
-        return self.original[first : self.origin[end - 1] + 1] if end > start else ""
+        return self.original[first : self.origin[min(end, len(self.text))]] if end > start else ""
 
     def written(self, quote: str, start: int = 0, end: int | None = None) -> str:
         """A quote found in the parsers' text, as the file writes it (Traditional, glosses kept); a quote the text
