@@ -8,16 +8,18 @@ import re
 
 from loaders.agencies import agency_category, resolve_agency
 from loaders.checks import find_date_conflicts
-from loaders.duties import Duty, find_duties
+from loaders.duties import Duty, find_duties, to_assignment
 from loaders.dutylists import heading_department, opening_department
 from loaders.errors import LoadError
 from loaders.formats import SUFFIXES as FORMAT_SUFFIXES
 from loaders.formats import extract_text
 from loaders.inline import find_inline_duties
-from loaders.metadata import find_closing_start, parse_metadata
+from loaders.metadata import find_closing_start, find_header, parse_metadata
 from loaders.model import Assignment, Document, Measure, Outcome
+from loaders.mood import OBLIGATION, RESULT
 from loaders.noise import strip_noise
 from loaders.outline import Item, find_work_items, parse_outline
+from loaders.paragraphs import find_paragraphs, paragraph_measures
 from loaders.reports import find_outcomes
 from loaders.rows import row_measure
 from loaders.tables import TaskTable, find_task_tables
@@ -90,15 +92,21 @@ def parse_document(text: str, source: str = "<text>", doc_id: str | None = None)
     rows = [row_measure(src, row) for table in tables for row in table.rows]
     placed += [(facts.measure.line, facts.measure) for facts in rows]
     measures = [m for _, m in sorted(placed, key=lambda pair: pair[0])]
-    for n, measure in enumerate(measures, start=1):
-        measure.id = f"{doc_id}-{n:03d}"
     # The plan-or-report vote counts labels and table columns, not inline actors (news reports name actors too).
     duties = sum(1 for m in measures for a in m.assignments if a.basis != "inline")
     meta = parse_metadata(src, len(measures), duties, closing_start)
+    # Whether a clause that says neither (要 … / 已 …) obliges or reports: as the document does as a whole.
+    default = RESULT if meta.kind == "report" else OBLIGATION
     reports = [outcome for facts in rows for outcome in facts.outcomes]
-    if meta.kind == "report":
-        measures = [m for m in measures if m.line in {f.measure.line for f in rows}]
-        reports += find_outcomes(src.text)
+    reports += find_outcomes(outline_src.text[:closing_start], mood=default)
+    if not measures:  # no numbered item, no table: the paragraphs that assign work are the measures
+        measures = paragraph_measures(src, find_paragraphs(src, _body_start(src), closing_start), default)
+        # A news report of results that closes with a promise (…公安局将继续…) is not a plan: it has measures
+        # only when it sets more targets than it reports figures.
+        if meta.kind == "report" and len(reports) > sum(len(m.targets) for m in measures):
+            measures = []
+    for n, measure in enumerate(measures, start=1):
+        measure.id = f"{doc_id}-{n:03d}"
     for measure in measures:
         for assignment in measure.assignments:
             assignment.agency = resolve_agency(assignment.agency, meta.jurisdiction)  # the name as read
@@ -123,6 +131,12 @@ def parse_document(text: str, source: str = "<text>", doc_id: str | None = None)
         warnings=find_text_warnings(text) + find_date_conflicts(src.text, meta.date, meta.doc_number)
         + _no_place_warning(meta.jurisdiction, measures, reports),
     )
+
+
+def _body_start(src: Source) -> int:
+    """Where the text after the header (title, date, 文号 lines) starts."""
+    header = find_header(src)
+    return src.line_span(header[-1])[1] if header else 0
 
 
 def _source(text: str) -> Source:
@@ -193,7 +207,7 @@ def _measure(src: Source, item: Item) -> Measure:
         heading=item.heading,
         text=text,
         line=item.line,
-        assignments=[a for _, a in heads] + [_assignment(src, joined, duty) for duty in duties],
+        assignments=[a for _, a in heads] + [to_assignment(src, joined, duty) for duty in duties],
         targets=targets,
         topics=find_topics((item.heading or "") + "\n" + joined.text),
     )
@@ -224,23 +238,3 @@ def _heading_departments(src: Source, item: Item) -> list[tuple[Duty, Assignment
             return [(Duty(name, "lead", "explicit", 0, 0), assignment)]
         node = node.parent
     return []
-
-
-def _assignment(src: Source, joined: Joined, duty: Duty) -> Assignment:
-    start, end = joined.source_span(duty.start, duty.end)
-    return Assignment(
-        agency=duty.as_written,  # resolved once the jurisdiction is known
-        as_written=_written_name(src, joined, duty),
-        role=duty.role,
-        basis=duty.basis,
-        quote=src.quote(start, end),
-        line=src.line_of(start),
-    )
-
-
-def _written_name(src: Source, joined: Joined, duty: Duty) -> str:
-    """The name as the file writes it, found inside its label (see :meth:`Source.written_name`)."""
-    if src.original is None:
-        return duty.as_written
-    start, end = joined.source_span(duty.start, duty.end)
-    return src.written_name(duty.as_written, start, end)

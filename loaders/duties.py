@@ -32,7 +32,8 @@ from loaders.agencies import (
     looks_like_agency,
     split_agencies,
 )
-from loaders.text import Joined
+from loaders.model import Assignment
+from loaders.text import Joined, Source
 
 # Labels are short; bounding the scan keeps a pathological input (a label word followed by a
 # megabyte without a full stop) linear.
@@ -314,3 +315,18 @@ def _settle(duties: list[Duty]) -> list[Duty]:
             settled[d.as_written] = d
     order = {d.as_written: i for i, d in reversed(list(enumerate(duties)))}
     return sorted(settled.values(), key=lambda d: order[d.as_written])
+
+
+def to_assignment(src: Source, joined: Joined, duty: Duty) -> Assignment:
+    """A duty found in a joined text as an assignment: its quote is the label's source text as written, its line
+    the label's first line, its name as written the name as the file writes it (the agency is the name as read,
+    resolved once the document's place is known)."""
+    start, end = joined.source_span(duty.start, duty.end)
+    return Assignment(
+        agency=duty.as_written,
+        as_written=src.written_name(duty.as_written, start, end),
+        role=duty.role,
+        basis=duty.basis,
+        quote=src.quote(start, end),
+        line=src.line_of(start),
+    )

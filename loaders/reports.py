@@ -21,6 +21,7 @@ from functools import cache
 from importlib import resources
 
 from loaders.model import Outcome
+from loaders.mood import RESULT, mood_of
 from loaders.numbers import (
     CJK,
     CompactText,
@@ -159,8 +160,12 @@ class _Layout:
         return self.paragraph_starts[index] if index >= 0 else 0
 
 
-def find_outcomes(text: str, first_line: int = 1) -> list[Outcome]:
-    """Every reported figure in a news report, in text order, with its actor and period where stated."""
+def find_outcomes(text: str, first_line: int = 1, mood: str | None = None) -> list[Outcome]:
+    """Every reported figure in a news report, in text order, with its actor and period where stated.
+
+    With ``mood`` (the mood of a clause that states none: ``result`` in a news report, ``obligation`` in a plan)
+    only figures of clauses that report a result are kept (:mod:`loaders.mood`): a news item's 完成率要达到80%
+    is a target, a plan's 共计制作横幅75条 a statistic."""
     if not text or not text.strip():
         return []
     lex = _lexicon()
@@ -180,6 +185,8 @@ def find_outcomes(text: str, first_line: int = 1) -> list[Outcome]:
         sentence_start, sentence_end, inherited = layout.sentence(figure.start)
         clause_start = scan_clause_start(compact, figure.start, _CLAUSE, sentence_start)
         clause_end = scan_clause_end(compact, figure.end, _CLAUSE, sentence_end)
+        if mood and mood_of(compact, clause_start, clause_end, mood) != RESULT:
+            continue
         metric = _metric(compact, lex, figure, clause_start, clause_end)
         if previous and previous[0] == sentence_start and lex.trend_only.fullmatch(metric):
             metric = previous[1] + metric  # "破获刑事案件1234起,同比上升12.5%": the rise is in those cases

@@ -15,14 +15,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from loaders.duties import find_column_duties
+from loaders.duties import find_column_duties, to_assignment
 from loaders.inline import find_inline_duties, is_generic_body
 from loaders.model import Assignment, Measure, Outcome, Target
+from loaders.mood import RESULT
 from loaders.numbers import parse_number
 from loaders.reports import find_outcomes
 from loaders.tables import Cell, TaskRow
 from loaders.targets import find_targets
-from loaders.text import Joined, Source, join_lines
+from loaders.text import Source, join_lines
 from loaders.topics import find_topics
 
 __all__ = ["row_measure"]
@@ -61,8 +62,7 @@ def row_measure(src: Source, row: TaskRow) -> RowFacts:
     ]
     for task in tasks:
         joined = join_lines(src, task.start, task.end)
-        for duty in find_inline_duties(joined, column):
-            assignments.append(_inline(src, joined, duty))
+        assignments += [to_assignment(src, joined, duty) for duty in find_inline_duties(joined, column)]
     measure = Measure(
         id="",
         key=row.key,
@@ -74,13 +74,6 @@ def row_measure(src: Source, row: TaskRow) -> RowFacts:
         topics=find_topics(" ".join(cell.text for cell in tasks)),
     )
     return RowFacts(measure, _outcomes(src, row))
-
-
-def _inline(src: Source, joined: Joined, duty: object) -> Assignment:
-    start, end = joined.source_span(duty.start, duty.end)  # type: ignore[attr-defined]
-    name = duty.as_written  # type: ignore[attr-defined]
-    return Assignment(name, src.written_name(name, start, end), duty.role, duty.basis,  # type: ignore[attr-defined]
-                      src.quote(start, end), src.line_of(start))
 
 
 def _targets(src: Source, row: TaskRow) -> list[Target]:
@@ -173,7 +166,7 @@ def _progress(src: Source, cell: Cell, metric: str, unit: str | None, goal_unit:
         return [Outcome(agency=unit, metric=metric, value=value, unit=figure.group(2) or goal_unit or "",
                         period=None, quote=src.quote(cell.start, cell.end), line=cell.line,
                         topics=find_topics(metric))]
-    outcomes = find_outcomes(text, first_line=cell.line)
+    outcomes = find_outcomes(text, first_line=cell.line, mood=RESULT)  # 将全部纳入 in a note is no result
     for outcome in outcomes:
         outcome.agency = outcome.agency or unit
         outcome.quote = src.written(outcome.quote, cell.start, cell.end)
