@@ -57,6 +57,7 @@ class Duty:
     start: int  # joined-text span of the whole label
     end: int
     note: str | None = None  # e.g. how a name was expanded
+    canonical: str | None = None  # the body the name stands for when it is not the name itself (公安 → 公安部门)
 
 
 @cache  # built once per process: a build calls these for every measure
@@ -323,7 +324,7 @@ def to_assignment(src: Source, joined: Joined, duty: Duty) -> Assignment:
     resolved once the document's place is known)."""
     start, end = joined.source_span(duty.start, duty.end)
     return Assignment(
-        agency=duty.as_written,
+        agency=duty.canonical or duty.as_written,
         as_written=src.written_name(duty.as_written, start, end),
         role=duty.role,
         basis=duty.basis,

@@ -34,7 +34,7 @@ from loaders.text import Joined
 __all__ = ["find_inline_duties", "is_generic_body", "is_inline_agency"]
 
 _MAX_NAME = 20
-_MAX_ITEMS = 12
+_MAX_ITEMS = 24  # a joint meeting lists its twenty member units in one sentence
 _MODAL_WINDOW = 80
 _MAX_CUES = 64
 # Clauses end at these (folded text): the subject of a clause is at its start.
@@ -307,6 +307,7 @@ class _Name:
     end: int
     written: str  # folded text, or the expansion of a bare body (各县(市区)党委、政府 → 各县(市区)政府)
     agency: bool
+    canonical: str | None = None  # the body a field names (公安 of 公安、民政部门 → 公安部门), when not ``written``
 
 
 def _one_name(text: str, pos: int, previous: str, need_predicate: bool) -> tuple[_Name, str] | None:
@@ -444,6 +445,46 @@ def _occurrences(text: str, words: tuple[str, ...], vetoes: tuple[str, ...] = ()
 _ELIDED_SUBJECT_VERBS = ("负责", "牵头")
 
 
+# A list of departments named by their field, closed by a kind word: 公安、民政、城管部门 · 教育、卫生等部门配合 ·
+# 司法行政、民政等有关主管部门 · 自然资源、住建、司法等协同配合. The separator between items is never part of
+# an item, so the repeat cannot backtrack.
+_STEM_LIST = re.compile(
+    r"((?:[\u4e00-\u9fff]{2,10}、){0,23}[\u4e00-\u9fff]{2,10}?)"
+    r"(?:等(?:有关|相关)?(?:主管|职能)?(?P<etc>部门|单位|机关)|(?P<kind>部门|机关)|等(?=协同|配合|参与|协助))"
+)
+# A list of bodies an actor organises, closed by how many they are: 组织教育局等十二个部门…
+_COUNTED_TAIL = re.compile(r"等[\d一二三四五六七八九十两]{1,3}[个家]?(?:部门|单位|部门和单位|家单位)")
+
+
+@cache
+def _stems() -> frozenset[str]:
+    return frozenset(lexicon.words("department_stems.txt"))
+
+
+def _stem_list(text: str, pos: int) -> tuple[list[_Name], int] | None:
+    """The departments of a list named by their field (see ``_STEM_LIST``), each as written with the body it
+    stands for (公安 → 公安部门), and where the list ends; None when an item is neither a known field
+    (``data/department_stems.txt``) nor a body."""
+    found = _STEM_LIST.match(text, pos)
+    if found is None:
+        return None
+    kind = found.group("kind")
+    body = "机关" if (kind or found.group("etc")) == "机关" else "部门"
+    names, at = [], pos
+    items = found.group(1).split("、")
+    for n, item in enumerate(items):
+        last = n == len(items) - 1
+        written = item + kind if last and kind else item
+        if item in _stems():
+            names.append(_Name(at, at + len(written), written, True, item + body if written == item else None))
+        elif is_inline_agency(written):
+            names.append(_Name(at, at + len(written), written, True))
+        else:
+            return None
+        at += len(item) + 1
+    return names, found.end()
+
+
 def _clause_actors(text: str, previous_clause: str) -> list[tuple[_Name, str]]:
     """Names in one clause (folded text) with their roles."""
     lex = _lexicon()
@@ -459,8 +500,13 @@ def _clause_actors(text: str, previous_clause: str) -> list[tuple[_Name, str]]:
             found.extend((n, "lead") for n in _elided_subject(previous_clause))
         return found
     subject = _names(text, start, need_predicate=True)
+    subject_end = subject[-1].end if subject else start
+    if not subject:
+        stems = _stem_list(text, start)
+        if stems and _predicate_ok(text[stems[1] : stems[1] + _LOOKAHEAD]):
+            subject, subject_end = stems
     # 市司法局、市民政局配合…: a subject whose verb is 配合 itself is a partner (but 政法部门要配合家庭… leads).
-    partner = bool(subject) and bool(lex.regex["partners"].match(text, subject[-1].end))
+    partner = bool(subject) and bool(lex.regex["partners"].match(text, subject_end))
     found.extend((n, "co" if partner else "lead") for n in subject)
     if not subject and text.startswith(_ELIDED_SUBJECT_VERBS, start):
         found.extend((n, "lead") for n in _elided_subject(previous_clause))
@@ -474,7 +520,16 @@ def _clause_actors(text: str, previous_clause: str) -> list[tuple[_Name, str]]:
             found.extend((n, "lead") for n in _names(text, pos, need_predicate=True, modal=True))
         pos = text.find("各", pos + 1)
     for _, end in _occurrences(text, lex.partners) if lex.partner_search.search(text) else ():
-        found.extend((n, "co") for n in _names(text, end, need_predicate=False))
+        partners = _names(text, end, need_predicate=False)
+        if not partners:
+            stems = _stem_list(text, end)
+            partners = stems[0] if stems else []
+        found.extend((n, "co") for n in partners)
+    for _, end in _occurrences(text, ("组织",)) if "组织" in text else ():
+        # 组织教育局等十二个部门协作联动: the bodies an actor organises, counted, take part (co)
+        organised = _names(text, end, need_predicate=False)
+        if organised and _COUNTED_TAIL.match(text, organised[-1].end):
+            found.extend((n, "co") for n in organised)
     return found
 
 
@@ -519,7 +574,7 @@ def find_inline_duties(joined: Joined, explicit: Iterable[Duty] = ()) -> list[Du
                 if _same_body(written, known):
                     continue
                 known.append(written)
-                duties.append(Duty(written, role, "inline", q_start, q_end))
+                duties.append(Duty(written, role, "inline", q_start, q_end, canonical=name.canonical))
             previous = clause
     return duties
 
@@ -554,6 +609,8 @@ def _same_body(name: str, known: list[str]) -> bool:
     for other in known:
         if name == other or other.endswith(name):
             return True
+        if name in _stems() and other.startswith(name):
+            return True  # 消防救援 after 消防救援机构: the field of a body already named
         if name == "各" + other or other == "各" + name:
             return True
     return False
