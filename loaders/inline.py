@@ -40,7 +40,7 @@ _MAX_CUES = 64
 # Clauses end at these (folded text): the subject of a clause is at its start.
 _CLAUSE_ENDS = frozenset(",;。!?:\n")
 _CLAUSE_MARKS = re.compile("[“”、" + "".join(re.escape(c) for c in sorted(_CLAUSE_ENDS)) + "]")
-_NAME_CHARS = re.compile(r"[\u4e00-\u9fff0-9A-Za-z()]+")
+_NAME_CHARS = re.compile(r"[\u4e00-\u9fff0-9A-Za-z()、]+")  # 、 only inside brackets: 各县(市、区)人民政府
 _TRAILING_BRACKET = re.compile(r"\([^()]*\)$")
 _SEPARATORS = ("以及", "、", "和", "及", "与")
 _ADVERB_BEFORE_MODAL = "也都还均亦"
@@ -90,6 +90,7 @@ class _Lexicon:
     verb_sizes: tuple[int, ...] = ()  # the lengths of the verbs, shortest first
     longest_bare: int = 0
     vocab: tuple[str, ...] = ()  # qualifiers, generics and bares, longest first (_only_generic_words)
+    inner_blockers: tuple[str, ...] = ()  # officials and staff: never inside a body's name (办公室主任)
 
 
 @cache  # read once per process
@@ -140,6 +141,11 @@ def _lexicon() -> _Lexicon:
     lex.verb_starts = frozenset(w[:1] for w in lex.verbs)
     lex.verb_sizes = tuple(sorted({len(w) for w in lex.verbs}))
     lex.longest_bare = max(map(len, lex.bares), default=0)
+    # Officials and staff named inside a candidate (办公室主任由…) unmake it, unless a body's own word holds them
+    # (委员 in 委员会) or they are leadership words that follow a body (统一领导).
+    body_words = suffixes + generics + bares
+    lex.inner_blockers = tuple(w for w in lex.blockers if len(w) >= 2 and "领导" not in w and w not in ("主导", "代表")
+                               and not any(w in b for b in body_words))
     lex.vocab = tuple(sorted(lex.qualifiers + lex.generics + lex.bares, key=lambda w: -len(w)))
     # Alternatives are tried in order, so the match is the first word of ``vocab`` that fits, as a scan would find.
     lex.regex["vocab"] = _alternation(lex.vocab)
@@ -194,10 +200,12 @@ def _name_kind(name: str) -> str | None:
     depth = 0
     for ch in name:
         depth += 1 if ch == "(" else -1 if ch == ")" else 0
-        if depth < 0 or depth > 1:
+        if depth < 0 or depth > 1 or (ch == "、" and not depth):
             return None
     if depth:
         return None
+    if any(word in name for word in lex.inner_blockers):
+        return None  # 办公室主任由…: an official or staff, not a body
     base = _TRAILING_BRACKET.sub("", name)
     if not base or base.endswith(lex.nots):
         return None
@@ -346,6 +354,8 @@ def _name_limit(text: str, pos: int, stop: int, lex: _Lexicon) -> int:
     if text[pos : pos + 1] in ("(", ")"):
         return pos
     bad = lex.not_name.search(text, pos, stop)
+    while bad is not None and bad.group() == "、" and text.count("(", pos, bad.start()) > text.count(")", pos, bad.start()):
+        bad = lex.not_name.search(text, bad.end(), stop)  # 各县(市、区): a 、 inside brackets is part of the name
     limit = bad.start() if bad else stop
     verb = _verb_end(text, pos, lex)
     if verb >= 0:
@@ -357,6 +367,8 @@ def _verb_end(text: str, pos: int, lex: _Lexicon) -> int:
     """Where the shortest verb at ``pos`` ends, or -1: ``text[pos:]`` starts with no verb."""
     if text[pos : pos + 1] not in lex.verb_starts and "" not in lex.verb_set:
         return -1
+    if lex.regex["not_modals"].match(text, pos):
+        return -1  # 应急管理部门: 应急 is no modal, so no verb either
     for size in lex.verb_sizes:
         if text[pos : pos + size] in lex.verb_set:
             return pos + size
