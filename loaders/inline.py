@@ -68,6 +68,7 @@ class _Lexicon:
     modals: tuple[str, ...]
     not_modals: tuple[str, ...]
     partners: tuple[str, ...]
+    guided: tuple[str, ...]
     blockers: tuple[str, ...]
     reporting: tuple[str, ...]
     verbs: tuple[str, ...]
@@ -81,6 +82,7 @@ class _Lexicon:
     # The same three sets as regexes (a character class finds one in C, without a set of the clause's characters).
     by_search: re.Pattern[str] = re.compile(r"(?!)")
     partner_search: re.Pattern[str] = re.compile(r"(?!)")
+    guided_search: re.Pattern[str] = re.compile(r"(?!)")
     body_search: re.Pattern[str] = re.compile(r"(?!)")
     # A character no name contains (outside _NAME_CHARS, or a function word), and the verbs shortest first:
     # past either, no longer candidate at that position can be a name (see _name_limit).
@@ -120,6 +122,7 @@ def _lexicon() -> _Lexicon:
         modals=of("modal"),
         not_modals=of("not-modal"),
         partners=of("partner"),
+        guided=of("guided"),
         blockers=of("blocker"),
         reporting=of("reporting"),
         verbs=of("verb") + of("by") + of("partner") + of("causative") + of("modal"),
@@ -135,6 +138,7 @@ def _lexicon() -> _Lexicon:
     lex.body_chars = frozenset(w[-1] for w in lex.suffixes + lex.places + lex.bares)
     lex.by_search = _char_class(lex.by_chars)
     lex.partner_search = _char_class(lex.partner_chars)
+    lex.guided_search = _char_class(frozenset(w[0] for w in lex.guided))
     lex.body_search = _char_class(lex.body_chars)
     lex.not_name = _not_name_class(frozenset(w for w in lex.functions if len(w) == 1))
     lex.verb_set = frozenset(lex.verbs)
@@ -411,7 +415,13 @@ def _names(text: str, pos: int, need_predicate: bool, modal: bool = False) -> li
         if found is None:
             if names and text[pos - 1 : pos] == "、" and _ETC_LIST.match(text[pos : pos + _ETC_WINDOW]):
                 break  # a list of actors closed by 等 and a category: the others are not bodies
-            return []
+            skipped = _vetoed_item(text, pos) if names else None
+            if skipped is None:
+                return []
+            pos, how = skipped  # 卫生健康部门、医疗机构应当…: an institution it regulates, listed with it
+            if how == "end":
+                break
+            continue
         name, how = found
         if names and name.agency and text[pos - 1 : pos] == "、":
             # 各区、县(市)要…: the 各 carries over to the levels after it, as in a label's list (not across 及:
@@ -429,6 +439,24 @@ def _names(text: str, pos: int, need_predicate: bool, modal: bool = False) -> li
     else:
         return []
     return [n for n in names if n.agency]
+
+
+def _vetoed_item(text: str, pos: int) -> tuple[int, str] | None:
+    """An item of a list that is explicitly no body (医疗机构, 金融机构: a ``not`` ending): where the next item
+    starts and ``sep``, or where the list ends and ``end``; None for anything else."""
+    lex = _lexicon()
+    stop = min(len(text), pos + _MAX_NAME)
+    for end in range(pos + 2, stop + 1):
+        if not _NAME_CHARS.fullmatch(text[end - 1]) or text[end - 1] == "、":
+            return None
+        if not text.endswith(lex.nots, pos, end):
+            continue
+        rest = text[end : end + _LOOKAHEAD]
+        for separator in _SEPARATORS:
+            if rest.startswith(separator):
+                return end + len(separator), "sep"
+        return (end, "end") if _predicate_ok(rest) else None
+    return None
 
 
 @cache  # one per cue word of the lexicon
@@ -465,6 +493,8 @@ _STEM_LIST = re.compile(
     r"(?:等(?:有关|相关)?(?:主管|职能)?(?P<etc>部门|单位|机关)|(?P<kind>部门|机关)|等(?=协同|配合|参与|协助))"
 )
 # A list of bodies an actor organises, closed by how many they are: 组织教育局等十二个部门…
+# The items of a list, each up to a separator (group 2) or the end of the list.
+_LIST_ITEMS = re.compile(r"([^、,;。:()]{2,30}?)(以及|、|和|及|与)?(?=[^、,;。:()]|$)")
 _COUNTED_TAIL = re.compile(r"等[\d一二三四五六七八九十两]{1,3}[个家]?(?:部门|单位|部门和单位|家单位)")
 
 
@@ -513,17 +543,21 @@ def _clause_actors(text: str, previous_clause: str) -> list[tuple[_Name, str]]:
         return found
     subject = _names(text, start, need_predicate=True)
     subject_end = subject[-1].end if subject else start
-    if not subject:
-        stems = _stem_list(text, start)
-        if stems and _predicate_ok(text[stems[1] : stems[1] + _LOOKAHEAD]):
-            subject, subject_end = stems
+    stems = _stem_list(text, start)
+    if stems and len(stems[0]) > len(subject) and _predicate_ok(text[stems[1] : stems[1] + _LOOKAHEAD]):
+        subject, subject_end = stems
     # 市司法局、市民政局配合…: a subject whose verb is 配合 itself is a partner (but 政法部门要配合家庭… leads).
     partner = bool(subject) and bool(lex.regex["partners"].match(text, subject_end))
     found.extend((n, "co" if partner else "lead") for n in subject)
     if not subject and text.startswith(_ELIDED_SUBJECT_VERBS, start):
         found.extend((n, "lead") for n in _elided_subject(previous_clause))
     for _, end in _occurrences(text, lex.bys, lex.not_bys) if lex.by_search.search(text) else ():
-        found.extend((n, "lead") for n in _names(text, end, need_predicate=True))
+        members = _names(text, end, need_predicate=False)
+        tail = members[-1].end if members else end
+        if members and (text.startswith("组成", tail) or _COUNTED_TAIL.match(text, tail)):
+            found.extend((n, "co") for n in members)  # 由省民政厅、省综治办…等20个部门和单位组成: its members
+        else:
+            found.extend((n, "lead") for n in _names(text, end, need_predicate=True))
     pos, tries = text.find("各", start + 1), 0
     while pos != -1 and tries < _MAX_CUES:
         tries += 1
@@ -533,15 +567,33 @@ def _clause_actors(text: str, previous_clause: str) -> list[tuple[_Name, str]]:
         pos = text.find("各", pos + 1)
     for _, end in _occurrences(text, lex.partners) if lex.partner_search.search(text) else ():
         partners = _names(text, end, need_predicate=False)
-        if not partners:
-            stems = _stem_list(text, end)
-            partners = stems[0] if stems else []
+        stems = _stem_list(text, end)
+        if stems and len(stems[0]) > len(partners):
+            partners = stems[0]
         found.extend((n, "co") for n in partners)
+    for _, end in _occurrences(text, lex.guided) if lex.guided_search.search(text) else ():
+        # 督促指导各县（市、区）人民政府、各相关部门… / 督促…物业服务企业、村民委员会、居民委员会…: the bodies told
+        # to act, among others that are no bodies
+        found.extend((n, "implement") for n in _listed_bodies(text, end))
     for _, end in _occurrences(text, ("组织",)) if "组织" in text else ():
         # 组织教育局等十二个部门协作联动: the bodies an actor organises, counted, take part (co)
         organised = _names(text, end, need_predicate=False)
         if organised and _COUNTED_TAIL.match(text, organised[-1].end):
             found.extend((n, "co") for n in organised)
+    return found
+
+
+def _listed_bodies(text: str, pos: int) -> list[_Name]:
+    """The items of a list at ``pos`` (、 以及 和 及 与 between them, up to the clause end) that are bodies."""
+    found: list[_Name] = []
+    for item in _LIST_ITEMS.finditer(text, pos, min(len(text), pos + _ETC_WINDOW)):
+        name = item.group(1)
+        cut = name.rfind("的") + 1  # 本辖区内的物业服务企业
+        name = name[cut:]
+        if _name_kind(name) == "agency":
+            found.append(_Name(item.start(1) + cut, item.end(1), name, True))
+        if item.group(2) is None:
+            break
     return found
 
 
@@ -586,6 +638,8 @@ def find_inline_duties(joined: Joined, explicit: Iterable[Duty] = ()) -> list[Du
                 if _same_body(written, known):
                     continue
                 known.append(written)
+                if role == "lead" and is_collective(written):
+                    role = "implement"  # 各县(市区)要…, 全省各级公安机关将…: the lower levels, told to act
                 duties.append(Duty(written, role, "inline", q_start, q_end, canonical=name.canonical))
             previous = clause
     return duties
