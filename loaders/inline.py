@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 
 from loaders import lexicon
-from loaders.agencies import clean_name, expand_bare_body, expand_distributed_each, is_collective
+from loaders.agencies import clean_name, expand_bare_body, expand_distributed_each, is_collective, split_agencies
 from loaders.duties import Duty
 from loaders.text import Joined
 
@@ -358,13 +358,18 @@ def _name_limit(text: str, pos: int, stop: int, lex: _Lexicon) -> int:
     if text[pos : pos + 1] in ("(", ")"):
         return pos
     bad = lex.not_name.search(text, pos, stop)
-    while bad is not None and bad.group() == "、" and text.count("(", pos, bad.start()) > text.count(")", pos, bad.start()):
-        bad = lex.not_name.search(text, bad.end(), stop)  # 各县(市、区): a 、 inside brackets is part of the name
+    # 各县(市、区): a 、 inside brackets is part of the name
+    while bad is not None and bad.group() == "、" and _open_brackets(text, pos, bad.start()):
+        bad = lex.not_name.search(text, bad.end(), stop)
     limit = bad.start() if bad else stop
     verb = _verb_end(text, pos, lex)
     if verb >= 0:
         limit = min(limit, verb - 1)
     return limit
+
+
+def _open_brackets(text: str, start: int, end: int) -> bool:
+    return text.count("(", start, end) > text.count(")", start, end)
 
 
 def _verb_end(text: str, pos: int, lex: _Lexicon) -> int:
@@ -493,8 +498,7 @@ _STEM_LIST = re.compile(
     r"(?:等(?:有关|相关)?(?:主管|职能)?(?P<etc>部门|单位|机关)|(?P<kind>部门|机关)|等(?=协同|配合|参与|协助))"
 )
 # A list of bodies an actor organises, closed by how many they are: 组织教育局等十二个部门…
-# The items of a list, each up to a separator (group 2) or the end of the list.
-_LIST_ITEMS = re.compile(r"([^、,;。:()]{2,30}?)(以及|、|和|及|与)?(?=[^、,;。:()]|$)")
+_JOINERS = re.compile("以及|和|及|与")
 _COUNTED_TAIL = re.compile(r"等[\d一二三四五六七八九十两]{1,3}[个家]?(?:部门|单位|部门和单位|家单位)")
 
 
@@ -584,15 +588,19 @@ def _clause_actors(text: str, previous_clause: str) -> list[tuple[_Name, str]]:
 
 
 def _listed_bodies(text: str, pos: int) -> list[_Name]:
-    """The items of a list at ``pos`` (、 以及 和 及 与 between them, up to the clause end) that are bodies."""
+    """The items of a list at ``pos`` (up to the clause end, 、 between them outside brackets) that are bodies;
+    an item runs to a 以及/和/及/与 (居民委员会以及其他单位和个人) and starts after a 的 (本辖区内的物业服务企业)."""
+    region = text[pos : pos + _ETC_WINDOW]
     found: list[_Name] = []
-    for item in _LIST_ITEMS.finditer(text, pos, min(len(text), pos + _ETC_WINDOW)):
-        name = item.group(1)
-        cut = name.rfind("的") + 1  # 本辖区内的物业服务企业
-        name = name[cut:]
-        if _name_kind(name) == "agency":
-            found.append(_Name(item.start(1) + cut, item.end(1), name, True))
-        if item.group(2) is None:
+    for a, b in split_agencies(region):
+        item = region[a:b]
+        joiner = _JOINERS.search(item)
+        last = joiner is not None
+        item = item[: joiner.start()] if joiner else item
+        cut = item.rfind("的") + 1
+        if _name_kind(item[cut:]) == "agency":
+            found.append(_Name(pos + a + cut, pos + a + len(item), item[cut:], True))
+        if last:
             break
     return found
 
