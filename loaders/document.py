@@ -6,19 +6,19 @@ import hashlib
 import os
 import re
 
-from loaders.agencies import agency_category, resolve_agency
+from loaders.agencies import agency_category, is_collective, resolve_agency
 from loaders.checks import find_date_conflicts
 from loaders.duties import Duty, find_duties, to_assignment
 from loaders.dutylists import heading_department, opening_department
 from loaders.errors import LoadError
 from loaders.formats import SUFFIXES as FORMAT_SUFFIXES
 from loaders.formats import extract_text
-from loaders.inline import find_inline_duties
+from loaders.inline import find_inline_duties, subject_names
 from loaders.metadata import find_closing_start, find_header, parse_metadata
 from loaders.model import Assignment, Document, Measure, Outcome
 from loaders.mood import OBLIGATION, RESULT
 from loaders.noise import strip_noise
-from loaders.outline import Item, find_work_items, parse_outline
+from loaders.outline import ARTICLE, Item, find_work_items, parse_outline
 from loaders.paragraphs import find_paragraphs, paragraph_measures
 from loaders.reports import find_outcomes
 from loaders.rows import row_measure
@@ -214,8 +214,14 @@ def _measure(src: Source, item: Item) -> Measure:
 
 
 def _own_department(item: Item, joined: Joined) -> list[Duty]:
-    """The department an item opens with: its first sentence (（二）公安部门。协助…) or a name and a colon
-    (3.市民政局：负责…); it leads the item."""
+    """The department an item opens with: its first sentence (（二）公安部门。协助…), a name and a colon
+    (3.市民政局：负责…) or, in a regulation, the subject of the article (第十六条 省监察厅参加…); it leads the item
+    (a collective lower level implements)."""
+    if item.rank == ARTICLE:
+        clause_end = min((i for i in (joined.folded.find(c) for c in ",;。") if i != -1), default=len(joined.folded))
+        subjects = subject_names(joined.folded[:clause_end])
+        return [Duty(name, "implement" if is_collective(name) else "lead", "inline", 0, clause_end)
+                for name, _, _ in subjects]
     if item.heading and not item.own_line and heading_department(item.heading):
         name = heading_department(item.heading) or ""
         return [Duty(name, "lead", "explicit", 0, min(len(joined.text), len(item.heading)))]

@@ -104,7 +104,29 @@ def find_duties(joined: Joined) -> list[Duty]:
         if any(a <= start < b for a, b in taken):
             continue
         duties.extend(_parse_note(joined.text[start + 1 : end - 1], start, end))
+    duties.extend(_named_roles(joined, taken))
     return _settle(duties)
+
+
+def _named_roles(joined: Joined, taken: list[tuple[int, int]]) -> list[Duty]:
+    """``省民政厅为牵头单位``: a body and the label it is given, the other way round (labels.tsv's words)."""
+    roles = _label_roles()
+    found = []
+    for m in _named_role_regex().finditer(joined.folded):
+        name = clean_name(joined.text[m.start("name") : m.end("name")])
+        if any(a <= m.start() < b for a, b in taken) or not looks_like_agency(name):
+            continue
+        role, basis = roles[m.group("label")]
+        found.append(Duty(name, "lead" if role == "list" else role, "explicit", m.start(), m.end()))
+    return found
+
+
+@cache
+def _named_role_regex() -> re.Pattern[str]:
+    words = sorted((row[0] for row in lexicon.table("labels.tsv")), key=len, reverse=True)
+    # the body is the whole clause before 为: it starts after a clause mark or at the start
+    return re.compile(r"(?:^|(?<=[,;。:\n]))(?P<name>[^\s,;。:()、“”为]{2,20})为(?P<label>"
+                      + "|".join(map(re.escape, words)) + ")")
 
 
 # Unit columns of a task table (loaders/tables.py) and the role and basis each gives.

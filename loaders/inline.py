@@ -31,7 +31,7 @@ from loaders.agencies import clean_name, expand_bare_body, expand_distributed_ea
 from loaders.duties import Duty
 from loaders.text import Joined
 
-__all__ = ["find_inline_duties", "is_generic_body", "is_inline_agency"]
+__all__ = ["find_inline_duties", "is_generic_body", "is_inline_agency", "subject_names"]
 
 _MAX_NAME = 20
 _MAX_ITEMS = 24  # a joint meeting lists its twenty member units in one sentence
@@ -615,6 +615,13 @@ def _elided_subject(previous_clause: str) -> list[_Name]:
         return []
     # Offsets are relative to the previous clause; the caller quotes the clause that states the duty.
     return [_Name(0, 0, name, True)]
+
+
+def subject_names(folded: str) -> list[tuple[str, int, int]]:
+    """The names a clause opens with, whatever follows them: the subject of a regulation's article
+    (第十六条 省监察厅参加事故的调查处理…), written, start and end."""
+    start = _strip_openers(folded, 0, _lexicon().regex["clause_openers"])
+    return [(n.written, n.start, n.end) for n in _names(folded, start, need_predicate=False)]
 
 
 def find_inline_duties(joined: Joined, explicit: Iterable[Duty] = ()) -> list[Duty]:

@@ -29,6 +29,7 @@ _MARKER_CORE = (
 )
 _MARKER = re.compile(rf"[ \t]*(?:#{{1,6}}[ \t]*)?{_MARKER_CORE}")
 _CHAPTER, _ARTICLE = -1, 0  # ranks below 一、 (1)
+ARTICLE = _ARTICLE
 _RANK_GROUPS = ((_CHAPTER, "r_1"), (_ARTICLE, "r0"), (1, "r1"), (2, "r2"), (3, "r3"), (4, "r4"))
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
@@ -152,7 +153,10 @@ def parse_outline(source: Source, end: int | None = None) -> list[Item]:
         previous = sibling.value if sibling else 0
         # A page of a longer text may start inside a list (2. 3. then (七)): the first marker of a rank, before any
         # marker above it (chapters aside: articles number on through them), may have any number.
-        opens_page = line_start and rank not in last_value and not any(0 <= r < rank for r in last_value)
+        # Inside a page saved as one line, a first top-level marker after the page's lower ones (…(五)财政部门。…
+        # 五、相关要求) also opens its list where the page starts.
+        opens_page = rank not in last_value and not any(0 <= r < rank for r in last_value) and (
+            line_start or any(r > rank for r in last_value))
         if value not in (1, previous + 1, last_value.get(rank, 0) + 1) and not opens_page:
             continue  # out of sequence: a number inside wrapped running text
         item = Item(rank, value, marker.strip(), line, start, body_start, parent=parent)
