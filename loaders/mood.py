@@ -44,11 +44,11 @@ def clause_mood(text: str, scope: str = "clause") -> str | None:
 
 
 def mood_of(text: str, start: int, end: int, default: str) -> str:
-    """The mood of ``text[start:end]`` (a clause): its own, else its sentence's, else ``default``."""
+    """The mood of ``text[start:end]`` (a clause): its own, else that of its sentence up to it (a modal
+    after it belongs to a later clause), else ``default``."""
     own = clause_mood(text[start:end])
     if own:
         return own
-    floor, ceiling = max(0, start - _WINDOW), min(len(text), end + _WINDOW)  # a sentence is never longer
+    floor = max(0, start - _WINDOW)  # a sentence is never longer
     left = max(floor - 1, *(text.rfind(ch, floor, start) for ch in _ENDS)) + 1
-    right = min((i for i in (text.find(ch, end, ceiling) for ch in _ENDS) if i != -1), default=ceiling)
-    return clause_mood(text[left:right], "sentence") or default
+    return clause_mood(text[left:end], "sentence") or default
