@@ -653,8 +653,6 @@ def find_inline_duties(joined: Joined, explicit: Iterable[Duty] = ()) -> list[Du
                 if _same_body(written, known):
                     continue
                 known.append(written)
-                if role == "lead" and is_collective(written):
-                    role = "implement"  # 各县(市区)要…, 全省各级公安机关将…: the lower levels, told to act
                 duties.append(Duty(written, role, "inline", q_start, q_end, canonical=name.canonical))
             previous = clause
     return duties
