@@ -69,13 +69,14 @@ def find_paragraphs(src: Source, start: int, end: int) -> list[Paragraph]:
 
 
 def paragraph_measures(src: Source, paragraphs: list[Paragraph], default: str) -> list[Measure]:
-    """The paragraphs (or strands of one) that assign work, as measures without a key; ``default`` is the mood
+    """The paragraphs (or strands of one) that assign work, as measures keyed ¶1, ¶2 …; ``default`` is the mood
     of a clause that states none (``obligation`` in a plan, ``result`` in a news report)."""
     measures = []
     for paragraph in paragraphs:
         for start, end in _strands(src, paragraph):
             measure = _measure(src, start, end, default)
             if measure is not None:
+                measure.key = f"¶{len(measures) + 1}"  # no numbering as written: the ordinal of the paragraph
                 measures.append(measure)
     return measures
 
