@@ -185,12 +185,12 @@ def _fold(text: str) -> str:
 
 @dataclass(frozen=True)
 class Place:
-    """A province-level or prefecture-level division of China (``places.tsv``)."""
+    """A province-level, prefecture-level or county-level division of China (``places.tsv``)."""
 
     name: str  # 呼和浩特市
-    rank: str  # province | prefecture
-    level: str  # the level word the name ends with: 市, 自治区, 自治州, 地区, 盟 …
-    parent: str | None  # the province of a prefecture: 内蒙古自治区
+    rank: str  # province | prefecture | county
+    level: str  # the level word the name ends with: 市, 自治区, 自治州, 地区, 盟, 区, 县, 旗 …
+    parent: str | None  # a prefecture's province (内蒙古自治区), a county's prefecture (or province)
     forms: tuple[str, ...]  # other written forms: 呼和浩特, 呼市
 
 
@@ -249,9 +249,29 @@ def place_forms(name: str) -> list[str]:
 
 
 def parent_place(name: str) -> str | None:
-    """The province of a prefecture-level place: 呼和浩特市 → 内蒙古自治区 (None for a province or unknown)."""
+    """The place one level up: 呼和浩特市 → 内蒙古自治区, 岳阳楼区 → 岳阳市 (None for a province or unknown)."""
     canonical = resolve_place(name)
     return _places()[canonical].parent if canonical else None
+
+
+def _ancestors(place: str) -> list[str]:
+    """The places above one, nearest first: 岳阳楼区 → 岳阳市, 湖南省."""
+    found: list[str] = []
+    parent = _places()[place].parent if place in _places() else None
+    while parent and parent not in found and len(found) < 3:
+        found.append(parent)
+        parent = _places()[parent].parent if parent in _places() else None
+    return found
+
+
+def _own_forms(place: str) -> tuple[str, ...]:
+    """The forms of a document's own place that may start its agencies' names: its name, and for a county its
+    stem too (岳阳楼公安分局 in a 岳阳楼区 plan), which other documents never get (平安县's 平安 is a word)."""
+    known = _places().get(place)
+    if known is None or known.rank != "county":
+        return (place,)
+    stem = place[: -len(known.level)]
+    return (place, stem) if len(stem) >= 2 else (place,)
 
 
 def _level_words(place: str) -> tuple[str, ...]:
@@ -266,11 +286,13 @@ def _level_words(place: str) -> tuple[str, ...]:
 def _leading_place(name: str, jurisdiction: str | None) -> tuple[str, str, bool] | None:
     """(place, rest, written in full) for the longest place form ``name`` starts with."""
     index, longest = _prefix_index()
+    own = _own_forms(jurisdiction) if jurisdiction else ()
     top = max(longest, len(jurisdiction or ""))
     for size in range(min(top, len(name)), 1, -1):
         head = name[:size]
-        if head == jurisdiction:
-            return jurisdiction, name[size:], True
+        if head in own:
+            assert jurisdiction is not None
+            return jurisdiction, name[size:], head == jurisdiction
         canonical = index.get(head)
         if canonical is not None:
             return canonical, name[size:], head == canonical
@@ -433,10 +455,11 @@ def _split(name: str, jurisdiction: str | None) -> tuple[str, str] | None:
     for level in _level_words(jurisdiction):
         if name.startswith(level):
             return jurisdiction, name[len(level):]
-    parent = _places()[jurisdiction].parent if jurisdiction in _places() else None
-    for level in _level_words(parent) if parent else ():
-        if name.startswith(level) and _is_place_body(name[len(level):]):
-            return parent, name[len(level):]
+    # 市公安局 in a 岳阳楼区 plan is 岳阳市公安局, 省公安厅 湖南省公安厅: the levels above, nearest first
+    for ancestor in _ancestors(jurisdiction):
+        for level in _level_words(ancestor):
+            if name.startswith(level) and _is_place_body(name[len(level):]):
+                return ancestor, name[len(level):]
     return None
 
 
