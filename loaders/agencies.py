@@ -31,8 +31,10 @@ from loaders.text import fold_punctuation
 __all__ = [
     "Place",
     "agency_category",
+    "agency_problem",
     "clean_name",
     "clear_alias_files",
+    "complete_field",
     "expand_bare_body",
     "expand_distributed_each",
     "is_collective",
@@ -137,6 +139,84 @@ def looks_like_agency(name: str) -> bool:
     if len(name) < 2:
         return False
     return is_collective(name) or any(name.endswith(s) for s in lexicon.words("agency_suffixes.txt"))
+
+
+# Characters that never stand inside a body's name: a name holding one is a piece of a sentence (…的…, 要…).
+_FUNCTION_CHARS = frozenset("的要对将把在是由了被给")
+# A date or time before a name is a sentence's adverbial glued to it (2019年某某市教育局).
+_TIME_PREFIX = re.compile(r"^(?:\d{0,4}年|\d{0,2}月|\d{0,2}日|[上下]半年|全年|期间|以来)")
+_LEVEL_CHARS = frozenset("省市县区乡镇村旗州盟")
+
+
+@lru_cache(maxsize=_NAME_CACHE)
+def agency_problem(name: str) -> str | None:
+    """Why a canonical name is no agency, or None when it has an agency's shape: a body noun (局 委 办 厅 院 部门
+    中心 政府 机关 …) at its end, optionally after a place or level — never a piece of a sentence (民办, 整治主要由县
+    公安局), a person glued to a body (陈曦区发改局), a date glued to a place (年某某市教育局) or a bare word.
+
+    >>> [agency_problem(n) for n in ("呼和浩特市公安局", "各县(市、区)", "民办", "2019年聊城市教育局")]
+    [None, None, 'a piece of a sentence', 'a date before the name']
+    """
+    folded = _fold(name)
+    if len(folded) < 2:
+        return "a bare word"
+    if _TIME_PREFIX.match(folded):
+        return "a date before the name"
+    if not _FUNCTION_CHARS.isdisjoint(folded):
+        return "a piece of a sentence"
+    body = _body(folded)
+    base = _TRAILING_BRACKET.sub("", body) or body  # 各级综治委(办), 乡镇(办事处)
+    if is_collective(folded) or is_collective(body) or resolve_place(folded) or base in _LEVEL_WORDS:
+        return None
+    if _LEVEL_AS_PLACE.match(folded):
+        return "a level word, not a place"
+    if not looks_like_agency(base) and not looks_like_agency(folded) and not base.endswith(_body_endings()):
+        return "no body noun at its end"
+    if len(folded) == 2 and folded not in lexicon.words("short_bodies.txt") and folded[0] not in _LEVEL_CHARS:
+        return "a piece of a sentence"
+    if _person_before_body(folded):
+        return "a person's name before a body"
+    return None
+
+
+_TRAILING_BRACKET = re.compile(r"\([^()]*\)$")
+# 县级市公安局: the kind of a city, not a city (县级以上人民政府 is a collective and fine)
+_LEVEL_AS_PLACE = re.compile(r"^(?:县级市|地级市|副省级市|县级区)")
+
+
+def complete_field(name: str) -> str:
+    """A department written by its field alone after a place or level (县财政, 市公安) is that field's
+    department: 县财政部门; any other name is returned as it is."""
+    folded = _fold(name)
+    body = _body(folded)
+    if body != folded and body in lexicon.words("department_stems.txt"):
+        return folded + "部门"
+    return name
+
+
+# A place level standing for the governments at that level (县(市区), 乡镇(办事处)): a body of its own kind.
+_LEVEL_WORDS = frozenset({"省", "市", "县", "区", "旗", "盟", "州", "乡镇", "乡", "镇", "街道", "县(市区)",
+                          "县(市、区)"})
+
+
+@cache
+def _body_endings() -> tuple[str, ...]:
+    """Body nouns of two characters or more the inline recogniser knows (部门, 机关, 警种, 电台 …)."""
+    return tuple(row[0] for row in lexicon.table("inline.tsv") if len(row) > 1 and row[1] == "suffix"
+                 and len(row[0]) >= 2) + ("协会", "组织")
+
+
+def _person_before_body(name: str) -> bool:
+    """陈曦区发改局, 徐铭喜市人社局: a surname and one or two characters, then a level word and a body — and no
+    place of the table at the start (张家口市公安局 is a place's)."""
+    if _leading_place(name, None):
+        return False
+    surnames = lexicon.words("surnames.txt")
+    for size in (2, 3):
+        head, rest = name[:size], name[size:]
+        if (head[0] in surnames or head[:2] in surnames) and rest[:1] in _LEVEL_CHARS and looks_like_agency(rest[1:]):
+            return len(rest) >= 3
+    return False
 
 
 def expand_bare_body(previous: str, item: str) -> str | None:

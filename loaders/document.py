@@ -6,7 +6,7 @@ import hashlib
 import os
 import re
 
-from loaders.agencies import agency_category, is_collective, resolve_agency
+from loaders.agencies import agency_category, agency_problem, complete_field, is_collective, resolve_agency
 from loaders.checks import find_date_conflicts
 from loaders.duties import Duty, find_duties, to_assignment
 from loaders.dutylists import heading_department, opening_department
@@ -107,13 +107,19 @@ def parse_document(text: str, source: str = "<text>", doc_id: str | None = None)
             measures = []
     for n, measure in enumerate(measures, start=1):
         measure.id = f"{doc_id}-{n:03d}"
+    dropped: list[str] = []
     for measure in measures:
         for assignment in measure.assignments:
-            assignment.agency = resolve_agency(assignment.agency, meta.jurisdiction)  # the name as read
+            assignment.agency = resolve_agency(complete_field(assignment.agency), meta.jurisdiction)  # as read
             assignment.category = agency_category(assignment.agency)
+        dropped += [a.as_written for a in measure.assignments if agency_problem(a.agency)]
+        measure.assignments = [a for a in measure.assignments if not agency_problem(a.agency)]
     for outcome in reports:
         outcome.as_written = src.written(outcome.agency) if outcome.agency else None
-        outcome.agency = resolve_agency(outcome.agency, meta.jurisdiction) if outcome.agency else None
+        outcome.agency = resolve_agency(complete_field(outcome.agency), meta.jurisdiction) if outcome.agency else None
+        if outcome.agency and agency_problem(outcome.agency):
+            dropped.append(outcome.as_written or outcome.agency)
+            outcome.agency = outcome.as_written = None
         outcome.category = agency_category(outcome.agency) if outcome.agency else None
         outcome.topics = outcome.topics or find_topics(outcome.quote)  # read in Simplified, then quoted as written
         outcome.quote = src.written(outcome.quote)
@@ -129,8 +135,17 @@ def parse_document(text: str, source: str = "<text>", doc_id: str | None = None)
         measures=measures,
         reports=reports,
         warnings=find_text_warnings(text) + find_date_conflicts(src.text, meta.date, meta.doc_number)
-        + _no_place_warning(meta.jurisdiction, measures, reports),
+        + _no_place_warning(meta.jurisdiction, measures, reports) + _not_agencies_warning(dropped),
     )
+
+
+def _not_agencies_warning(dropped: list[str]) -> list[str]:
+    """Names read as actors that have no agency's shape (agencies.agency_problem), left out: say which."""
+    if not dropped:
+        return []
+    distinct = list(dict.fromkeys(dropped))
+    shown = "、".join(distinct[:5]) + ("…" if len(distinct) > 5 else "")
+    return [f"{len(distinct)} name(s) read as actors have no agency's shape and were left out: {shown}"]
 
 
 def _body_start(src: Source) -> int:
