@@ -189,8 +189,8 @@ def complete_field(name: str) -> str:
     department: 县财政部门; any other name is returned as it is."""
     folded = _fold(name)
     body = _body(folded)
-    if body != folded and body in lexicon.words("department_stems.txt"):
-        return folded + "部门"
+    if body != folded and body in lexicon.words("department_stems.txt") and not looks_like_agency(body):
+        return folded + "部门"  # (法院, 妇联 are bodies by themselves)
     return name
 
 

@@ -522,7 +522,8 @@ def _stem_list(text: str, pos: int) -> tuple[list[_Name], int] | None:
         last = n == len(items) - 1
         written = item + kind if last and kind else item
         if item in _stems():
-            names.append(_Name(at, at + len(written), written, True, item + body if written == item else None))
+            field = written == item and not is_inline_agency(item)  # 残联, 法院 are bodies by themselves
+            names.append(_Name(at, at + len(written), written, True, item + body if field else None))
         elif is_inline_agency(written):
             names.append(_Name(at, at + len(written), written, True))
         else:
