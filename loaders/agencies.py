@@ -46,6 +46,8 @@ __all__ = [
     "register_alias_file",
     "resolve_agency",
     "resolve_place",
+    "share_body",
+    "share_place",
     "split_agencies",
 ]
 
@@ -180,6 +182,7 @@ def agency_problem(name: str) -> str | None:
 
 
 _TRAILING_BRACKET = re.compile(r"\([^()]*\)$")
+_OWN_LEVEL = re.compile("[省市县区州旗]委")
 # 县级市公安局: the kind of a city, not a city (县级以上人民政府 is a collective and fine)
 _LEVEL_AS_PLACE = re.compile(r"^(?:县级市|地级市|副省级市|县级区)")
 
@@ -234,15 +237,48 @@ def expand_bare_body(previous: str, item: str) -> str | None:
     return None
 
 
-def expand_distributed_each(previous: str, item: str) -> str | None:
-    """各区、县(市): the 各 of a collective before it carries over to a bare run of levels, 县(市) → 各县(市)
-    (each district and each county), as 各县(市区)党委、政府 lends 各县(市区) to 政府.
+def share_body(previous: str, expanded: str) -> str | None:
+    """各市、县人民政府: the bare level before a collective with a body takes that body (各市 → 各市人民政府), as
+    the 各 of the first carries over to the second (expand_distributed_each). None when nothing is shared."""
+    if not previous.startswith("各") or not is_collective(previous) or not is_collective(expanded):
+        return None
+    bodies = lexicon.words("bare_bodies.txt")
+    if any(previous.endswith(body) for body in bodies):
+        return None
+    body = next((b for b in bodies if expanded.endswith(b) and len(expanded) > len(b) + 1), None)
+    shared = previous + body if body else None
+    return shared if shared and is_collective(shared) else None
 
-    Returns the expanded name, or None when ``item`` is not only levels or ``previous`` is not a 各… collective.
+
+def share_place(previous: str, item: str) -> str | None:
+    """省公安厅、司法厅: a body named after its unit that has no place of its own takes the place or level word
+    of the name before it (司法厅 → 省司法厅). None when nothing is shared."""
+    folded_item, folded_previous = _fold(item), _fold(previous)
+    if not folded_item or folded_item[0] in _LEVEL_CHARS or not _is_place_body(folded_item):
+        return None
+    if _OWN_LEVEL.search(folded_item):
+        return None  # 团市委 names its own level
+    if _leading_place(folded_item, None) or is_collective(folded_item):
+        return None
+    lead = _leading_place(folded_previous, None)
+    if lead is not None and lead[2]:
+        return folded_previous[: len(folded_previous) - len(lead[1])] + folded_item
+    if folded_previous[:1] in _LEVEL_CHARS and _is_place_body(folded_previous[1:]):
+        return folded_previous[0] + folded_item
+    return None
+
+
+def expand_distributed_each(previous: str, item: str) -> str | None:
+    """各区、县(市): the 各 of a collective before it carries over to a run of levels, 县(市) → 各县(市)
+    (each district and each county), as 各县(市区)党委、政府 lends 各县(市区) to 政府; so does it to levels
+    with their body (各市、县人民政府 → 各县人民政府, and 各市 takes the body: :func:`share_body`).
+
+    Returns the expanded name, or None when ``item`` does not start with levels, the expansion is no
+    collective, or ``previous`` is not a 各… collective.
     """
     if not previous.startswith("各") or item.startswith("各") or not is_collective(previous):
         return None
-    if not _levels_only().fullmatch(fold_punctuation(item)):
+    if not _levels_only().match(fold_punctuation(item)):  # levels, maybe with the body they share: 县人民政府
         return None
     expanded = "各" + item
     return expanded if is_collective(expanded) else None

@@ -30,6 +30,8 @@ from loaders.agencies import (
     expand_distributed_each,
     is_collective,
     looks_like_agency,
+    share_body,
+    share_place,
     split_agencies,
 )
 from loaders.model import Assignment
@@ -262,9 +264,10 @@ def _clauses(content: str) -> list[str]:
     return [c for c in out if c.strip()]
 
 
-def _names(text: str) -> list[tuple[str, str | None, str | None]]:
-    """Names in a list, with a bracketed role (市公安局(牵头)) and expansion notes."""
-    names: list[tuple[str, str | None, str | None]] = []
+def _names(text: str) -> list[tuple[str, str | None, str | None, str | None]]:
+    """Names in a list, with a bracketed role (市公安局(牵头)), expansion notes and the body a name stands for
+    when it shares a part with its neighbour (省公安厅、司法厅 → 省司法厅; 各市、县人民政府 → 各市人民政府)."""
+    names: list[tuple[str, str | None, str | None, str | None]] = []
     previous = ""
     for a, b in split_agencies(text):
         raw = clean_name(text[a:b])
@@ -281,7 +284,10 @@ def _names(text: str) -> list[tuple[str, str | None, str | None]]:
         if expanded:
             note = f'{expanded}: expanded from "{previous}、{raw}"'
             raw = expanded
-        names.append((raw, role, note))
+            body = share_body(previous, expanded)
+            if body and names:
+                names[-1] = (*names[-1][:3], body)
+        names.append((raw, role, note, share_place(previous, raw) if previous else None))
         previous = raw
     return names
 
@@ -293,11 +299,11 @@ def _parse_content(content: str, role: str, basis: str, start: int, end: int) ->
         agencies, verb_role = _split_clause(clause)
         if verb_role and not agencies.strip():
             agencies, verb_role = clause, None
-        for name, bracket_role, note in _names(agencies):
+        for name, bracket_role, note, canonical in _names(agencies):
             if bracket_role or verb_role:
-                duties.append(Duty(name, bracket_role or verb_role or "", "explicit", start, end, note))
+                duties.append(Duty(name, bracket_role or verb_role or "", "explicit", start, end, note, canonical))
             else:
-                duties.append(Duty(name, role, basis, start, end, note))
+                duties.append(Duty(name, role, basis, start, end, note, canonical))
     return duties
 
 
@@ -308,11 +314,11 @@ def _parse_note(content: str, start: int, end: int) -> list[Duty]:
     for clause in _clauses(content):
         agencies, verb_role = _split_clause(clause)
         names = _names(agencies)
-        if not names or not all(looks_like_agency(n) for n, _, _ in names):
+        if not names or not all(looks_like_agency(n) for n, *_ in names):
             return []
         has_verb = has_verb or verb_role is not None
-        for name, bracket_role, note in names:
-            duties.append(Duty(name, bracket_role or verb_role or "list", "explicit", start, end, note))
+        for name, bracket_role, note, canonical in names:
+            duties.append(Duty(name, bracket_role or verb_role or "list", "explicit", start, end, note, canonical))
     return duties if has_verb else []
 
 

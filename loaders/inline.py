@@ -27,7 +27,15 @@ from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 
 from loaders import lexicon
-from loaders.agencies import clean_name, expand_bare_body, expand_distributed_each, is_collective, split_agencies
+from loaders.agencies import (
+    clean_name,
+    expand_bare_body,
+    expand_distributed_each,
+    is_collective,
+    share_body,
+    share_place,
+    split_agencies,
+)
 from loaders.duties import Duty
 from loaders.text import Joined
 
@@ -434,6 +442,13 @@ def _names(text: str, pos: int, need_predicate: bool, modal: bool = False) -> li
             expanded = expand_distributed_each(previous, name.written)
             if expanded:
                 name = replace(name, written=expanded)
+                body = share_body(previous, expanded)  # 各市、县人民政府: 各市 stands for 各市人民政府
+                if body:
+                    names[-1] = replace(names[-1], canonical=body)
+            elif previous:
+                shared = share_place(previous, name.written)  # 省公安厅、司法厅: 司法厅 is 省司法厅
+                if shared:
+                    name = replace(name, canonical=shared)
         names.append(name)
         previous = name.written
         if how == "end":
