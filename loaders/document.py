@@ -5,19 +5,21 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from dataclasses import dataclass
 
 from loaders.agencies import agency_category, agency_problem, complete_field, is_collective, resolve_agency
 from loaders.checks import find_date_conflicts
 from loaders.duties import Duty, find_duties, to_assignment
 from loaders.dutylists import heading_department, opening_department
 from loaders.errors import LoadError
+from loaders.explain import coverage_of, coverage_warnings
 from loaders.formats import SUFFIXES as FORMAT_SUFFIXES
 from loaders.formats import extract_text
 from loaders.inline import find_inline_duties, subject_names
 from loaders.metadata import find_closing_start, find_header, parse_metadata
 from loaders.model import Assignment, Document, Measure, Outcome
 from loaders.mood import OBLIGATION, RESULT
-from loaders.noise import strip_noise
+from loaders.noise import Noise, strip_noise
 from loaders.outline import ARTICLE, Item, find_work_items, parse_outline
 from loaders.paragraphs import find_paragraphs, paragraph_measures
 from loaders.reports import find_outcomes
@@ -48,6 +50,11 @@ def document_id(data: bytes) -> str:
 
 def read(path: str | os.PathLike[str]) -> Document:
     """Read one file into a Document. Raises :class:`LoadError` with a one-line reason."""
+    return read_file(path).document
+
+
+def read_file(path: str | os.PathLike[str]) -> Reading:
+    """:func:`read` with the structures found on the way (what ``kg extract --explain`` shows)."""
     name = os.fspath(path)
     suffix = os.path.splitext(name)[1].lower()
     if suffix not in SUFFIXES:
@@ -69,29 +76,49 @@ def read(path: str | os.PathLike[str]) -> Document:
             text, warnings = extract_text(name), []
     except LoadError as exc:
         raise LoadError(f"{exc}: {name}") from exc
-    document = parse_document(text, source=name, doc_id=document_id(raw))
-    document.warnings[:0] = warnings
-    return document
+    reading = read_text(text, source=name, doc_id=document_id(raw))
+    reading.document.warnings[:0] = warnings
+    return reading
 
 
 def parse_document(text: str, source: str = "<text>", doc_id: str | None = None) -> Document:
     """Parse a document's text (no I/O). ``doc_id`` defaults to the hash of the UTF-8 text.
 
-    A Traditional Chinese text is read in Simplified (measures, headings and names come out Simplified,
-    so queries match) while every quote is cut from the text as written.
+    A Traditional Chinese text is read in Simplified (headings, canonical names, metrics come out Simplified,
+    so queries match) while every quote, measure text and name as written is cut from the text as written.
     """
+    return read_text(text, source, doc_id).document
+
+
+@dataclass
+class Reading:
+    """A document and how its text was read: what :func:`loaders.explain.explain_lines` shows line by line."""
+
+    document: Document
+    source: Source
+    noise: list[Noise]
+    header: list[int]  # line numbers
+    closing_start: int
+    tables: list[TaskTable]
+    spans: list[tuple[Measure, int, int]]  # each measure and the source span it was read from
+    default_mood: str
+
+
+def read_text(text: str, source: str = "<text>", doc_id: str | None = None) -> Reading:
+    """:func:`parse_document` with the structures it found on the way."""
     text = normalise_text(text)
     doc_id = doc_id or document_id(text.encode("utf-8", errors="surrogatepass"))
-    src = _source(text)
+    src, noise = _source(text)
     closing_start = find_closing_start(src)
     tables = find_task_tables(src.text)
     outline_src = _without_tables(src, tables)
     items = parse_outline(outline_src, closing_start)
     work = find_work_items(items, outline_src)
-    placed = [(item.line, _measure(outline_src, item)) for item in work]
+    placed = [(_measure(outline_src, item), item.start, item.end) for item in work]
     rows = [row_measure(src, row) for table in tables for row in table.rows]
-    placed += [(facts.measure.line, facts.measure) for facts in rows]
-    measures = [m for _, m in sorted(placed, key=lambda pair: pair[0])]
+    placed += [(facts.measure, facts.start, facts.end) for facts in rows]
+    placed.sort(key=lambda found: found[0].line)
+    measures = [m for m, _, _ in placed]
     # The plan-or-report vote counts labels and table columns, not inline actors (news reports name actors too).
     duties = sum(1 for m in measures for a in m.assignments if a.basis != "inline")
     meta = parse_metadata(src, len(measures), duties, closing_start)
@@ -99,31 +126,18 @@ def parse_document(text: str, source: str = "<text>", doc_id: str | None = None)
     default = RESULT if meta.kind == "report" else OBLIGATION
     reports = [outcome for facts in rows for outcome in facts.outcomes]
     reports += find_outcomes(outline_src.text[:closing_start], mood=default)
+    header = find_header(src)
     if not measures:  # no numbered item, no table: the paragraphs that assign work are the measures
-        measures = paragraph_measures(src, find_paragraphs(src, _body_start(src), closing_start), default)
+        placed = paragraph_measures(src, find_paragraphs(src, _body_start(src, header), closing_start), default)
         # A news report of results that closes with a promise (…公安局将继续…) is not a plan: it has measures
         # only when it sets more targets than it reports figures.
-        if meta.kind == "report" and len(reports) > sum(len(m.targets) for m in measures):
-            measures = []
+        if meta.kind == "report" and len(reports) > sum(len(m.targets) for m, _, _ in placed):
+            placed = []
+        measures = [m for m, _, _ in placed]
     for n, measure in enumerate(measures, start=1):
         measure.id = f"{doc_id}-{n:03d}"
-    dropped: list[str] = []
-    for measure in measures:
-        for assignment in measure.assignments:
-            assignment.agency = resolve_agency(complete_field(assignment.agency), meta.jurisdiction)  # as read
-            assignment.category = agency_category(assignment.agency)
-        dropped += [a.as_written for a in measure.assignments if agency_problem(a.agency)]
-        measure.assignments = [a for a in measure.assignments if not agency_problem(a.agency)]
-    for outcome in reports:
-        outcome.as_written = src.written(outcome.agency) if outcome.agency else None
-        outcome.agency = resolve_agency(complete_field(outcome.agency), meta.jurisdiction) if outcome.agency else None
-        if outcome.agency and agency_problem(outcome.agency):
-            dropped.append(outcome.as_written or outcome.agency)
-            outcome.agency = outcome.as_written = None
-        outcome.category = agency_category(outcome.agency) if outcome.agency else None
-        outcome.topics = outcome.topics or find_topics(outcome.quote)  # read in Simplified, then quoted as written
-        outcome.quote = src.written(outcome.quote)
-    return Document(
+    dropped = _resolve(src, measures, reports, meta.jurisdiction)
+    document = Document(
         id=doc_id,
         source=source,
         kind=meta.kind,
@@ -137,6 +151,32 @@ def parse_document(text: str, source: str = "<text>", doc_id: str | None = None)
         warnings=find_text_warnings(text) + find_date_conflicts(src.text, meta.date, meta.doc_number)
         + _no_place_warning(meta.jurisdiction, measures, reports) + _not_agencies_warning(dropped),
     )
+    reading = Reading(document, src, noise, header, closing_start, tables, placed, default)
+    document.coverage = coverage_of(reading)
+    document.warnings += coverage_warnings(document.coverage, document.coverage.size)
+    return reading
+
+
+def _resolve(src: Source, measures: list[Measure], reports: list[Outcome], jurisdiction: str | None) -> list[str]:
+    """Canonical names, categories and verbatim quotes once the place is known; returns the names left out for
+    having no agency's shape."""
+    dropped: list[str] = []
+    for measure in measures:
+        for assignment in measure.assignments:
+            assignment.agency = resolve_agency(complete_field(assignment.agency), jurisdiction)  # the name as read
+            assignment.category = agency_category(assignment.agency)
+        dropped += [a.as_written for a in measure.assignments if agency_problem(a.agency)]
+        measure.assignments = [a for a in measure.assignments if not agency_problem(a.agency)]
+    for outcome in reports:
+        outcome.as_written = src.written(outcome.agency) if outcome.agency else None
+        outcome.agency = resolve_agency(complete_field(outcome.agency), jurisdiction) if outcome.agency else None
+        if outcome.agency and agency_problem(outcome.agency):
+            dropped.append(outcome.as_written or outcome.agency)
+            outcome.agency = outcome.as_written = None
+        outcome.category = agency_category(outcome.agency) if outcome.agency else None
+        outcome.topics = outcome.topics or find_topics(outcome.quote)  # read in Simplified, then quoted as written
+        outcome.quote = src.written(outcome.quote)
+    return dropped
 
 
 def _not_agencies_warning(dropped: list[str]) -> list[str]:
@@ -148,19 +188,18 @@ def _not_agencies_warning(dropped: list[str]) -> list[str]:
     return [f"{len(distinct)} name(s) read as actors have no agency's shape and were left out: {shown}"]
 
 
-def _body_start(src: Source) -> int:
+def _body_start(src: Source, header: list[int]) -> int:
     """Where the text after the header (title, date, 文号 lines) starts."""
-    header = find_header(src)
     return src.line_span(header[-1])[1] if header else 0
 
 
-def _source(text: str) -> Source:
+def _source(text: str) -> tuple[Source, list[Noise]]:
     """The text the parsers read (Simplified, page noise blanked, glosses removed) tied to the text as written."""
     read = to_simplified(text) if is_traditional(text) else text
     cleaned = strip_noise(read)
     if cleaned.text == text:
-        return Source(text)
-    return Source(cleaned.text, original=text, origin=cleaned.origin)
+        return Source(text), cleaned.noise
+    return Source(cleaned.text, original=text, origin=cleaned.origin), cleaned.noise
 
 
 def _no_place_warning(jurisdiction: str | None, measures: list[Measure], reports: list[Outcome]) -> list[str]:

@@ -71,6 +71,18 @@ class Measure:
 
 
 @dataclass
+class Coverage:
+    """How much of a document was understood: what a reader checks before trusting an empty or thin result."""
+
+    size: int  # characters of the document's own text: page noise, header and closing aside, blanks removed
+    share: float  # of those, the share read as measures, table rows or statistics
+    measures: int
+    without_agency: int  # measures no agency was found for
+    statistics: int
+    unread_lines: int  # lines of text none of the readers took
+
+
+@dataclass
 class Document:
     id: str  # stable: first 12 hex digits of the SHA-256 of the file's bytes
     source: str  # path as given to the loader
@@ -83,6 +95,7 @@ class Document:
     measures: list[Measure] = field(default_factory=list)
     reports: list[Outcome] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # things the loader could not read cleanly
+    coverage: Coverage | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -108,4 +121,5 @@ class Document:
             "measures": [measure(m) for m in data.get("measures", [])],
             "reports": [Outcome(**pick(Outcome, o)) for o in data.get("reports", [])],
             "warnings": list(data.get("warnings", [])),
+            "coverage": Coverage(**pick(Coverage, data["coverage"])) if data.get("coverage") else None,
         })

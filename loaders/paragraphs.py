@@ -68,8 +68,9 @@ def find_paragraphs(src: Source, start: int, end: int) -> list[Paragraph]:
     return found
 
 
-def paragraph_measures(src: Source, paragraphs: list[Paragraph], default: str) -> list[Measure]:
-    """The paragraphs (or strands of one) that assign work, as measures keyed ¶1, ¶2 …; ``default`` is the mood
+def paragraph_measures(src: Source, paragraphs: list[Paragraph], default: str) -> list[tuple[Measure, int, int]]:
+    """The paragraphs (or strands of one) that assign work, as measures keyed ¶1, ¶2 … with their source spans;
+    ``default`` is the mood
     of a clause that states none (``obligation`` in a plan, ``result`` in a news report)."""
     measures = []
     for paragraph in paragraphs:
@@ -77,7 +78,7 @@ def paragraph_measures(src: Source, paragraphs: list[Paragraph], default: str) -
             measure = _measure(src, start, end, default)
             if measure is not None:
                 measure.key = f"¶{len(measures) + 1}"  # no numbering as written: the ordinal of the paragraph
-                measures.append(measure)
+                measures.append((measure, start, end))
     return measures
 
 

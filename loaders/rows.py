@@ -40,6 +40,8 @@ _FIGURE = _GOAL
 class RowFacts:
     measure: Measure
     outcomes: list[Outcome]  # as read: agency is the unit as written, resolved with the document's place
+    start: int  # the source span of the row's cells
+    end: int
 
 
 def row_measure(src: Source, row: TaskRow) -> RowFacts:
@@ -73,7 +75,8 @@ def row_measure(src: Source, row: TaskRow) -> RowFacts:
         targets=_targets(src, row),
         topics=find_topics(" ".join(cell.text for cell in tasks)),
     )
-    return RowFacts(measure, _outcomes(src, row))
+    cells = [cell for _, cell in row.cells]
+    return RowFacts(measure, _outcomes(src, row), min(c.start for c in cells), max(c.end for c in cells))
 
 
 def _targets(src: Source, row: TaskRow) -> list[Target]:
