@@ -273,12 +273,14 @@ def expand_distributed_each(previous: str, item: str) -> str | None:
     (each district and each county), as 各县(市区)党委、政府 lends 各县(市区) to 政府; so does it to levels
     with their body (各市、县人民政府 → 各县人民政府, and 各市 takes the body: :func:`share_body`).
 
-    Returns the expanded name, or None when ``item`` does not start with levels, the expansion is no
-    collective, or ``previous`` is not a 各… collective.
+    Returns the expanded name, or None when ``item`` is not levels (and a government or party body), the
+    expansion is no collective, or ``previous`` is not a 各… collective.
     """
     if not previous.startswith("各") or item.startswith("各") or not is_collective(previous):
         return None
-    if not _levels_only().match(fold_punctuation(item)):  # levels, maybe with the body they share: 县人民政府
+    levels = _levels_only().match(fold_punctuation(item))
+    # levels only, or levels and the government or party body they share (县人民政府; not 市公安局: one body)
+    if not levels or (levels.end() < len(item) and item[levels.end():] not in lexicon.words("bare_bodies.txt")):
         return None
     expanded = "各" + item
     return expanded if is_collective(expanded) else None
