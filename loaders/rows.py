@@ -83,13 +83,14 @@ def _targets(src: Source, row: TaskRow) -> list[Target]:
     deadline = row.first("deadline")
     prefix = f"{deadline.text}，" if deadline else ""
     found: list[Target] = []
-    for task in row.of("task"):
+    tasks = row.of("task")
+    for task in tasks:
         found += _cell_targets(src, task, prefix)
     goal_of = _goal_tasks(row)
     for cell in row.of("target"):
         targets = _cell_targets(src, cell, prefix)
         if not any(t.value is not None for t in targets):
-            bare = _bare_goal(src, cell, goal_of.get(id(cell), row.of("task")[0]).text)
+            bare = _bare_goal(src, cell, goal_of.get(id(cell), tasks[0]).text)
             targets = [bare] if bare else targets
         found += targets
     return found
@@ -136,7 +137,8 @@ def _goal_tasks(row: TaskRow) -> dict[int, Cell]:
 def _outcomes(src: Source, row: TaskRow) -> list[Outcome]:
     """The progress cells' figures, each credited to the unit of its (sub-)row."""
     found: list[Outcome] = []
-    task = row.of("task")[0]
+    task = main = row.first("task")
+    assert main is not None
     unit: str | None = None
     unit_task: Cell | None = None  # the (sub-)task whose unit ``unit`` is: a co column does not replace the lead
     goal_unit: str | None = None

@@ -39,6 +39,7 @@ __all__ = ["Cell", "TaskRow", "TaskTable", "cell_kind", "find_task_tables", "hea
 _SPACE_GAP = re.compile(r"[ \u3000\u00a0]{2,}|\t")
 _PIPE = re.compile(r"[|｜]")
 _MAX_CELLS = 64
+_MAX_COLUMNS = 24  # header cells of one table, a cell a line
 _MAX_HEADER = 16  # characters in a header cell
 _MIN_HEADER = 3  # header cells a table needs
 _UNITS = frozenset({"lead", "co", "list", "guide", "implement"})
@@ -329,7 +330,7 @@ def _cell_table(lines: list[_Line], i: int) -> tuple[TaskTable, int] | None:
     headers: list[str] = []
     j = i
     unknown = 0
-    while j < len(lines):
+    while j < len(lines) and len(kinds) < _MAX_COLUMNS:  # a header has a bounded number of columns
         text = lines[j].text.strip()
         if not text:
             j += 1
@@ -438,6 +439,7 @@ def _aligned(table: TaskTable, cells: list[Cell]) -> TaskRow:
     units = next((n for n, kind in enumerate(columns) if kind in _UNITS), None)
     row = TaskRow(cells[0].line, "")
     p = 0
+    has_task = False  # kept as a flag: looking it up in the row for every cell would be quadratic
     kinds = [cell_kind(cell.text) for cell in cells]
     for n, cell in enumerate(cells):
         kind = kinds[n]
@@ -450,10 +452,10 @@ def _aligned(table: TaskTable, cells: list[Cell]) -> TaskRow:
         if kind == "empty":
             p += 1 if p < len(columns) else 0
             continue
-        has_task = row.first("task") is not None
         if not has_task and p < len(columns) and columns[p] == "task":
             _add(row, "task", cell, headers[p])  # the cell after the number is the task, whatever it looks like
             p += 1
+            has_task = True
             continue
         if units is not None and has_task and kind == "text" and following == "units" and (
             p >= len(columns) or p > units or columns[p] in _UNITS
@@ -467,6 +469,7 @@ def _aligned(table: TaskTable, cells: list[Cell]) -> TaskRow:
             _add(row, "note", cell, "")  # more cells than columns: kept as a note of the row
             continue
         _add(row, columns[p], cell, headers[p])
+        has_task = has_task or columns[p] == "task"
         p += 1
     key = row.first("key")
     row.key = key.text if key else ""
