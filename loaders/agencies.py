@@ -183,6 +183,10 @@ def agency_problem(name: str) -> str | None:
 
 _TRAILING_BRACKET = re.compile(r"\([^()]*\)$")
 _OWN_LEVEL = re.compile("[省市县区州旗]委")
+# A bureau (局, 分局) or an office (办) of the document's place when written without one.
+_UNPLACED_UNIT = re.compile("(?:局|办)$")
+_NOT_LOCAL = ("中央", "国家", "国务院", "全国", "最高", "上级", "省级", "市级", "县级", "各", "有关", "相关", "该",
+              "本", "其他", "团", "共青团")
 # 县级市公安局: the kind of a city, not a city (县级以上人民政府 is a collective and fine)
 _LEVEL_AS_PLACE = re.compile(r"^(?:县级市|地级市|副省级市|县级区)")
 
@@ -578,6 +582,10 @@ def _split(name: str, jurisdiction: str | None) -> tuple[str, str] | None:
         for level in _level_words(ancestor):
             if name.startswith(level) and _is_place_body(name[len(level):]):
                 return ancestor, name[len(level):]
+    # a bureau or office written with no place at all (教育局, 农林水务局 in a district's progress table) is the
+    # document's own; a generic kind (公安机关, 公安部门) or a national body (中央综治委) stays as written
+    if _UNPLACED_UNIT.search(name) and not name.startswith(_NOT_LOCAL) and len(name) >= 3:
+        return jurisdiction, name
     return None
 
 

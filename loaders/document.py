@@ -18,7 +18,7 @@ from loaders.formats import extract_text
 from loaders.inline import find_inline_duties, subject_names
 from loaders.metadata import find_closing_start, find_header, parse_metadata
 from loaders.model import Assignment, Document, Measure, Outcome
-from loaders.mood import OBLIGATION, RESULT
+from loaders.mood import OBLIGATION, RESULT, mood_of
 from loaders.noise import Noise, strip_noise
 from loaders.outline import ARTICLE, Item, find_work_items, parse_outline
 from loaders.paragraphs import find_paragraphs, paragraph_measures
@@ -249,7 +249,10 @@ def _measure(src: Source, item: Item) -> Measure:
     text = as_written(src, joined).strip()
     # Targets are read from the item's source span (heading included, line breaks kept) so that each
     # quote and line points into the file as it is; the target reader ignores PDF breaks itself.
-    targets = find_targets(src.text[item.body_start : item.end], first_line=src.line_of(item.body_start))
+    body = src.text[item.body_start : item.end]
+    # 街道综治办制作…横幅共计75条: a figure in a clause that reports a result is a statistic, not a target
+    targets = [t for t in find_targets(body, first_line=src.line_of(item.body_start))
+               if _target_mood(body, t.quote) != RESULT]
     for target in targets:
         target.quote = src.written(target.quote, item.body_start, item.end)
     heads = _heading_departments(src, item)
@@ -265,6 +268,11 @@ def _measure(src: Source, item: Item) -> Measure:
         targets=targets,
         topics=find_topics((item.heading or "") + "\n" + joined.text),
     )
+
+
+def _target_mood(text: str, quote: str) -> str:
+    at = text.find(quote)
+    return mood_of(text, at, at + len(quote), OBLIGATION) if at != -1 else OBLIGATION
 
 
 def _own_department(item: Item, joined: Joined) -> list[Duty]:

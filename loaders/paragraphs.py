@@ -108,7 +108,8 @@ def _measure(src: Source, start: int, end: int, default: str) -> Measure | None:
     obliging = [d for d in duties if _obliges(joined.folded, d, default)]
     targets = [t for t in find_targets(src.text[start:end], first_line=src.line_of(start))
                if _target_obliges(src.text[start:end], t.quote, default)]
-    if not obliging and not targets:
+    # a figure alone (办好65件民生实事项目是…承诺) makes no paragraph a measure: a target must say it obliges
+    if not obliging and not any(_target_obliges(src.text[start:end], t.quote, "") for t in targets):
         return None
     for target in targets:
         target.quote = src.written(target.quote, start, end)
@@ -129,7 +130,10 @@ def _obliges(folded: str, duty: Duty, default: str) -> bool:
 
 
 def _target_obliges(text: str, quote: str, default: str) -> bool:
+    """Whether a target's clause obliges: its own mood, else its sentence's, else ``default`` (with ``""`` as the
+    default, only a clause that says so obliges)."""
     at = text.find(quote)
     if at == -1:
         return default == OBLIGATION
-    return mood_of(text, at, at + len(quote), default) != RESULT
+    mood = mood_of(text, at, at + len(quote), default)
+    return mood == OBLIGATION if not default else mood != RESULT

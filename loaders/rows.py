@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from loaders.agencies import agency_problem
 from loaders.duties import find_column_duties, to_assignment
 from loaders.inline import find_inline_duties, is_generic_body
 from loaders.model import Assignment, Measure, Outcome, Target
@@ -173,6 +174,8 @@ def _progress(src: Source, cell: Cell, metric: str, unit: str | None, goal_unit:
                         topics=find_topics(metric))]
     outcomes = find_outcomes(text, first_line=cell.line, mood=RESULT)  # 将全部纳入 in a note is no result
     for outcome in outcomes:
-        outcome.agency = outcome.agency or unit
+        # the row's unit, unless the cell names a body of its own (完成地区生产总值… names none)
+        if not outcome.agency or agency_problem(outcome.agency):
+            outcome.agency = unit
         outcome.quote = src.written(outcome.quote, cell.start, cell.end)
     return outcomes
