@@ -31,6 +31,9 @@ _OUTSIDE = frozenset({"blank", "noise", "header", "closing"})  # not the documen
 _MIN_TEXT = 60  # characters of its own text: a shorter one is no layout to warn about
 _LOW_SHARE = 0.4  # a plan read below this share has a layout part of which was not recognised
 _BLANKS = re.compile(r"\s+")
+_CELL = 16  # characters: an unread line this short with no sentence end looks like a table cell
+_MANY_CELLS = 12  # unread cell-like lines that make a table whose header was missed likely
+_SENTENCE_ENDS = frozenset("。！？!?；;")
 
 
 @dataclass
@@ -102,7 +105,7 @@ def coverage_of(reading: Reading) -> Coverage:
     table rows or statistics, and how many measures found no agency."""
     readings = line_readings(reading)
     doc = reading.document
-    total = read = unread = 0
+    total = read = unread = cells = 0
     for line in readings:
         if line.kind in _OUTSIDE:
             continue
@@ -112,6 +115,7 @@ def coverage_of(reading: Reading) -> Coverage:
             read += size
         else:
             unread += 1
+            cells += size <= _CELL and line.text.rstrip()[-1:] not in _SENTENCE_ENDS
     return Coverage(
         size=total,
         share=round(read / total, 3) if total else 0.0,
@@ -119,6 +123,7 @@ def coverage_of(reading: Reading) -> Coverage:
         without_agency=sum(1 for m in doc.measures if not m.assignments),
         statistics=len(doc.reports),
         unread_lines=unread,
+        unread_cells=cells,
     )
 
 
@@ -137,6 +142,9 @@ def coverage_warnings(coverage: Coverage, size: int) -> list[str]:
                      f"{coverage.statistics} statistic(s); {coverage.unread_lines} line(s) not read): part of its "
                      "layout was not recognised (a table without its header row? items numbered in a way not read?); "
                      "`kg extract --explain` shows which lines")
+    if coverage.unread_cells >= _MANY_CELLS:
+        found.append(f"{coverage.unread_cells} short lines were not read: they look like the cells of a table "
+                     "whose header row (序号/工作任务/责任单位…) was not found (on an earlier page?)")
     if coverage.measures >= 3 and coverage.without_agency * 2 > coverage.measures:
         found.append(f"{coverage.without_agency} of its {coverage.measures} measures have no agency: their duty "
                      "labels or actors were not recognised")

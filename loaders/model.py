@@ -80,6 +80,7 @@ class Coverage:
     without_agency: int  # measures no agency was found for
     statistics: int
     unread_lines: int  # lines of text none of the readers took
+    unread_cells: int = 0  # of those, short lines with no sentence end: the cells of a table whose header was missed
 
 
 @dataclass
