@@ -584,8 +584,9 @@ def _split(name: str, jurisdiction: str | None) -> tuple[str, str] | None:
                 return ancestor, name[len(level):]
     # a bureau or office written with no place at all (教育局, 农林水务局 in a district's progress table) is the
     # document's own; a generic kind (公安机关, 公安部门) or a national body (中央综治委) stays as written
-    if _UNPLACED_UNIT.search(name) and not name.startswith(_NOT_LOCAL) and len(name) >= 3:
-        return jurisdiction, name
+    if (_UNPLACED_UNIT.search(name) and not name.startswith(_NOT_LOCAL) and len(name) >= 3
+            and name[0] not in _LEVEL_CHARS and jurisdiction in _places()):
+        return jurisdiction, name  # (县公安局 in a city plan names another level: it stays as written)
     return None
 
 
