@@ -191,6 +191,7 @@ _NOT_LOCAL = ("中央", "国家", "国务院", "全国", "最高", "上级", "�
 _LEVEL_AS_PLACE = re.compile(r"^(?:县级市|地级市|副省级市|县级区)")
 
 
+@lru_cache(maxsize=_NAME_CACHE)
 def complete_field(name: str) -> str:
     """A department written by its field alone after a place or level (县财政, 市公安) is that field's
     department: 县财政部门; any other name is returned as it is."""
@@ -241,6 +242,7 @@ def expand_bare_body(previous: str, item: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=_NAME_CACHE)
 def share_body(previous: str, expanded: str) -> str | None:
     """各市、县人民政府: the bare level before a collective with a body takes that body (各市 → 各市人民政府), as
     the 各 of the first carries over to the second (expand_distributed_each). None when nothing is shared."""
@@ -254,6 +256,7 @@ def share_body(previous: str, expanded: str) -> str | None:
     return shared if shared and is_collective(shared) else None
 
 
+@lru_cache(maxsize=_NAME_CACHE)
 def share_place(previous: str, item: str) -> str | None:
     """省公安厅、司法厅: a body named after its unit that has no place of its own takes the place or level word
     of the name before it (司法厅 → 省司法厅). None when nothing is shared."""

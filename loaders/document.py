@@ -18,7 +18,7 @@ from loaders.formats import extract_text
 from loaders.inline import find_inline_duties, subject_names
 from loaders.metadata import find_closing_start, find_header, parse_metadata
 from loaders.model import Assignment, Document, Measure, Outcome
-from loaders.mood import OBLIGATION, RESULT, mood_of
+from loaders.mood import OBLIGATION, RESULT, has_result_cue, mood_of, reporting_sentences
 from loaders.noise import Noise, strip_noise
 from loaders.outline import ARTICLE, Item, find_work_items, parse_outline
 from loaders.paragraphs import find_paragraphs, paragraph_measures
@@ -125,7 +125,10 @@ def read_text(text: str, source: str = "<text>", doc_id: str | None = None) -> R
     # Whether a clause that says neither (要 … / 已 …) obliges or reports: as the document does as a whole.
     default = RESULT if meta.kind == "report" else OBLIGATION
     reports = [outcome for facts in rows for outcome in facts.outcomes]
-    reports += find_outcomes(outline_src.text[:closing_start], mood=default)
+    body = outline_src.text[:closing_start]
+    # In a plan a figure is a statistic only in a sentence that reports: read those sentences alone (the others
+    # blanked, same offsets), which spares the statistics reader most of a plan's text.
+    reports += find_outcomes(body if default == RESULT else reporting_sentences(body), mood=default)
     header = find_header(src)
     if not measures:  # no numbered item, no table: the paragraphs that assign work are the measures
         placed = paragraph_measures(src, find_paragraphs(src, _body_start(src, header), closing_start), default)
@@ -251,8 +254,9 @@ def _measure(src: Source, item: Item) -> Measure:
     # quote and line points into the file as it is; the target reader ignores PDF breaks itself.
     body = src.text[item.body_start : item.end]
     # 街道综治办制作…横幅共计75条: a figure in a clause that reports a result is a statistic, not a target
-    targets = [t for t in find_targets(body, first_line=src.line_of(item.body_start))
-               if _target_mood(body, t.quote) != RESULT]
+    targets = find_targets(body, first_line=src.line_of(item.body_start))
+    if targets and has_result_cue(body):
+        targets = [t for t in targets if _target_mood(body, t.quote) != RESULT]
     for target in targets:
         target.quote = src.written(target.quote, item.body_start, item.end)
     heads = _heading_departments(src, item)

@@ -113,7 +113,9 @@ def find_duties(joined: Joined) -> list[Duty]:
 def _named_roles(joined: Joined, taken: list[tuple[int, int]]) -> list[Duty]:
     """``省民政厅为牵头单位``: a body and the label it is given, the other way round (labels.tsv's words)."""
     roles = _label_roles()
-    found = []
+    found: list[Duty] = []
+    if "为" not in joined.folded or not any("为" + word in joined.folded for word in roles):
+        return found  # (two substring tests spare most measures the pattern)
     for m in _named_role_regex().finditer(joined.folded):
         name = clean_name(joined.text[m.start("name") : m.end("name")])
         if any(a <= m.start() < b for a, b in taken) or not looks_like_agency(name):

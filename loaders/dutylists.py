@@ -19,6 +19,7 @@ a heading such as ``（一）主要职能`` or ``二、成员单位`` names nobo
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from loaders import lexicon
 from loaders.inline import is_inline_agency
@@ -30,6 +31,7 @@ _MAX_NAME = 20
 _OPENING = re.compile(rf"[ \t]*([^\s,;:。、()]{{2,{_MAX_NAME}}}?)[ \t]*[:。]")
 
 
+@lru_cache(maxsize=4096)  # headings repeat across the items of a list
 def heading_department(heading: str | None) -> str | None:
     """The department an item's heading names, without the words saying "its duties"; None if it names none."""
     if not heading:
@@ -44,6 +46,8 @@ def heading_department(heading: str | None) -> str | None:
 
 def opening_department(folded: str) -> tuple[str, int, int] | None:
     """(name, start, end) of a department that opens an item's text followed by a colon or a full stop."""
+    if ":" not in folded[: _MAX_NAME + 4] and "。" not in folded[: _MAX_NAME + 4]:
+        return None  # (no colon or full stop near the start: no department opens the item)
     found = _OPENING.match(folded)
     if found is None or not is_inline_agency(found.group(1)):
         return None

@@ -102,20 +102,39 @@ def line_readings(reading: Reading) -> list[LineReading]:
 
 def coverage_of(reading: Reading) -> Coverage:
     """The share of the document's own text (page noise, header and closing aside) that was read as measures,
-    table rows or statistics, and how many measures found no agency."""
-    readings = line_readings(reading)
-    doc = reading.document
-    total = read = unread = cells = 0
-    for line in readings:
-        if line.kind in _OUTSIDE:
+    table rows or statistics, and how many measures found no agency: :func:`line_readings` reduced to what it
+    counts, done for every document a build reads (so by spans of lines, the lines themselves looked at only
+    where nothing was read)."""
+    src, doc = reading.source, reading.document
+    lines = src.text.split("\n")
+    count = len(lines)
+    first_own = max(reading.header, default=0) + 1  # the header's lines are the first ones
+    last_own = (src.line_of(reading.closing_start) if reading.closing_start < len(src.text) else count + 1) - 1
+    spans = [(table.header_line, table.last_line) for table in reading.tables]
+    spans += [(src.line_of(start), src.line_of(max(start, end - 1))) for _, start, end in reading.spans]
+    spans += [(o.line, o.line) for o in doc.reports]
+    read_lines: list[tuple[int, int]] = []  # merged, clipped to the own text
+    for first, last in sorted(spans):
+        first, last = max(first, first_own), min(last, last_own)
+        if first > last:
             continue
-        size = len(_BLANKS.sub("", line.text))
-        total += size
-        if line.kind in _READ:
-            read += size
+        if read_lines and first <= read_lines[-1][1] + 1:
+            read_lines[-1] = (read_lines[-1][0], max(last, read_lines[-1][1]))
         else:
-            unread += 1
-            cells += size <= _CELL and line.text.rstrip()[-1:] not in _SENTENCE_ENDS
+            read_lines.append((first, last))
+    def size(a: int, b: int) -> int:  # characters of lines a..b, blanks aside (lines are 1-based)
+        return sum(map(len, "\n".join(lines[a - 1 : b]).split()))
+    total = size(first_own, last_own) if first_own <= last_own else 0
+    read = sum(size(a, b) for a, b in read_lines)
+    unread = cells = 0
+    gaps = zip([first_own - 1, *(b for _, b in read_lines)], [*(a for a, _ in read_lines), last_own + 1],
+               strict=True)
+    for after, before in gaps:
+        for line in lines[after : before - 1]:
+            length = len("".join(line.split()))
+            if length:
+                unread += 1
+                cells += length <= _CELL and line.rstrip()[-1:] not in _SENTENCE_ENDS
     return Coverage(
         size=total,
         share=round(read / total, 3) if total else 0.0,

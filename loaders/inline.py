@@ -90,7 +90,6 @@ class _Lexicon:
     # The same three sets as regexes (a character class finds one in C, without a set of the clause's characters).
     by_search: re.Pattern[str] = re.compile(r"(?!)")
     partner_search: re.Pattern[str] = re.compile(r"(?!)")
-    guided_search: re.Pattern[str] = re.compile(r"(?!)")
     body_search: re.Pattern[str] = re.compile(r"(?!)")
     # A character no name contains (outside _NAME_CHARS, or a function word), and the verbs shortest first:
     # past either, no longer candidate at that position can be a name (see _name_limit).
@@ -101,6 +100,7 @@ class _Lexicon:
     longest_bare: int = 0
     vocab: tuple[str, ...] = ()  # qualifiers, generics and bares, longest first (_only_generic_words)
     inner_blockers: tuple[str, ...] = ()  # officials and staff: never inside a body's name (办公室主任)
+    not_modal_starts: frozenset[str] = frozenset()
 
 
 @cache  # read once per process
@@ -146,7 +146,6 @@ def _lexicon() -> _Lexicon:
     lex.body_chars = frozenset(w[-1] for w in lex.suffixes + lex.places + lex.bares)
     lex.by_search = _char_class(lex.by_chars)
     lex.partner_search = _char_class(lex.partner_chars)
-    lex.guided_search = _char_class(frozenset(w[0] for w in lex.guided))
     lex.body_search = _char_class(lex.body_chars)
     lex.not_name = _not_name_class(frozenset(w for w in lex.functions if len(w) == 1))
     lex.verb_set = frozenset(lex.verbs)
@@ -156,6 +155,7 @@ def _lexicon() -> _Lexicon:
     # Officials and staff named inside a candidate (办公室主任由…) unmake it, unless a body's own word holds them
     # (委员 in 委员会) or they are leadership words that follow a body (统一领导).
     body_words = suffixes + generics + bares
+    lex.not_modal_starts = frozenset(w[:1] for w in lex.not_modals)
     lex.inner_blockers = tuple(w for w in lex.blockers if len(w) >= 2 and "领导" not in w and w not in ("主导", "代表")
                                and not any(w in b for b in body_words))
     lex.vocab = tuple(sorted(lex.qualifiers + lex.generics + lex.bares, key=lambda w: -len(w)))
@@ -367,7 +367,8 @@ def _name_limit(text: str, pos: int, stop: int, lex: _Lexicon) -> int:
         return pos
     bad = lex.not_name.search(text, pos, stop)
     # 各县(市、区): a 、 inside brackets is part of the name
-    while bad is not None and bad.group() == "、" and _open_brackets(text, pos, bad.start()):
+    while bad is not None and text[bad.start()] == "、" and "(" in text[pos : bad.start()] \
+            and _open_brackets(text, pos, bad.start()):
         bad = lex.not_name.search(text, bad.end(), stop)
     limit = bad.start() if bad else stop
     verb = _verb_end(text, pos, lex)
@@ -384,7 +385,7 @@ def _verb_end(text: str, pos: int, lex: _Lexicon) -> int:
     """Where the shortest verb at ``pos`` ends, or -1: ``text[pos:]`` starts with no verb."""
     if text[pos : pos + 1] not in lex.verb_starts and "" not in lex.verb_set:
         return -1
-    if lex.regex["not_modals"].match(text, pos):
+    if text[pos : pos + 1] in lex.not_modal_starts and lex.regex["not_modals"].match(text, pos):
         return -1  # 应急管理部门: 应急 is no modal, so no verb either
     for size in lex.verb_sizes:
         if text[pos : pos + size] in lex.verb_set:
@@ -563,7 +564,9 @@ def _clause_actors(text: str, previous_clause: str) -> list[tuple[_Name, str]]:
         return found
     subject = _names(text, start, need_predicate=True)
     subject_end = subject[-1].end if subject else start
-    stems = _stem_list(text, start)
+    # a list of fields ends in a kind word or 等: a clause with neither holds none
+    lists_fields = "等" in text or "部门" in text or "机关" in text
+    stems = _stem_list(text, start) if lists_fields and len(subject) <= 1 else None
     if stems and len(stems[0]) > len(subject) and _predicate_ok(text[stems[1] : stems[1] + _LOOKAHEAD]):
         subject, subject_end = stems
     # 市司法局、市民政局配合…: a subject whose verb is 配合 itself is a partner (but 政法部门要配合家庭… leads).
@@ -572,12 +575,13 @@ def _clause_actors(text: str, previous_clause: str) -> list[tuple[_Name, str]]:
     if not subject and text.startswith(_ELIDED_SUBJECT_VERBS, start):
         found.extend((n, "lead") for n in _elided_subject(previous_clause))
     for _, end in _occurrences(text, lex.bys, lex.not_bys) if lex.by_search.search(text) else ():
-        members = _names(text, end, need_predicate=False)
-        tail = members[-1].end if members else end
-        if members and (text.startswith("组成", tail) or _COUNTED_TAIL.match(text, tail)):
-            found.extend((n, "co") for n in members)  # 由省民政厅、省综治办…等20个部门和单位组成: its members
-        else:
-            found.extend((n, "lead") for n in _names(text, end, need_predicate=True))
+        if "组成" in text:  # 由省民政厅、省综治办…等20个部门和单位组成: the members, not the actors
+            members = _names(text, end, need_predicate=False)
+            tail = members[-1].end if members else end
+            if members and (text.startswith("组成", tail) or _COUNTED_TAIL.match(text, tail)):
+                found.extend((n, "co") for n in members)
+                continue
+        found.extend((n, "lead") for n in _names(text, end, need_predicate=True))
     pos, tries = text.find("各", start + 1), 0
     while pos != -1 and tries < _MAX_CUES:
         tries += 1
@@ -587,15 +591,15 @@ def _clause_actors(text: str, previous_clause: str) -> list[tuple[_Name, str]]:
         pos = text.find("各", pos + 1)
     for _, end in _occurrences(text, lex.partners) if lex.partner_search.search(text) else ():
         partners = _names(text, end, need_predicate=False)
-        stems = _stem_list(text, end)
+        stems = _stem_list(text, end) if lists_fields and len(partners) <= 1 else None
         if stems and len(stems[0]) > len(partners):
             partners = stems[0]
         found.extend((n, "co") for n in partners)
-    for _, end in _occurrences(text, lex.guided) if lex.guided_search.search(text) else ():
+    for _, end in _occurrences(text, lex.guided) if "督促" in text else ():
         # 督促指导各县（市、区）人民政府、各相关部门… / 督促…物业服务企业、村民委员会、居民委员会…: the bodies told
         # to act, among others that are no bodies
         found.extend((n, "implement") for n in _listed_bodies(text, end))
-    for _, end in _occurrences(text, ("组织",)) if "组织" in text else ():
+    for _, end in _occurrences(text, ("组织",)) if "组织" in text and _COUNTED_TAIL.search(text) else ():
         # 组织教育局等十二个部门协作联动: the bodies an actor organises, counted, take part (co)
         organised = _names(text, end, need_predicate=False)
         if organised and _COUNTED_TAIL.match(text, organised[-1].end):

@@ -41,7 +41,7 @@ class Metadata:
 
 
 def _nonblank_lines(source: Source) -> list[int]:
-    return [i + 1 for i, line in enumerate(source.text.split("\n")) if line.strip()]
+    return source.nonblank_lines()
 
 
 def _line(source: Source, number: int, folded: bool = False) -> str:

@@ -47,35 +47,41 @@ class Cleaned:
     noise: list[Noise] = field(default_factory=list)
 
 
+_Rule = tuple[re.Pattern[str], str, tuple[str, ...]]  # pattern, what it is, triggers
+
+
 @dataclass(frozen=True)
 class _Rules:
-    line: tuple[tuple[re.Pattern[str], str], ...]
-    span: tuple[tuple[re.Pattern[str], str], ...]
-    gloss: tuple[tuple[re.Pattern[str], str], ...]
-    # a cheap first test: a text none of whose characters can start any rule is returned as it is
-    any_cue: re.Pattern[str]
+    blanks: tuple[_Rule, ...]  # line and span rules: blanked
+    gloss: tuple[_Rule, ...]
 
 
 @cache  # read once per process
 def _rules() -> _Rules:
-    kinds: dict[str, list[tuple[re.Pattern[str], str]]] = {"line": [], "span": [], "gloss": []}
+    kinds: dict[str, list[_Rule]] = {"line": [], "span": [], "gloss": []}
     for row in lexicon.table("page_noise.tsv"):
-        kinds[row[1]].append((re.compile(row[0], re.M), row[2] if len(row) > 2 else row[1]))
-    cue = re.compile(r"[|｜]|当前|首页|关怀|无障碍|长者|适老|繁体|简体|English|访问|浏览|阅读|点击|评论|打印|关闭|收藏"
-                     r"|分享|频道|页|[-—－/]|接上|续上|上接|下转|[\u4e00-\u9fff]\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]")
-    return _Rules(tuple(kinds["line"]), tuple(kinds["span"]), tuple(kinds["gloss"]), cue)
+        triggers = tuple(t for t in row[3].split(",") if t) if len(row) > 3 else ()
+        kinds[row[1]].append((re.compile(row[0], re.M), row[2] if len(row) > 2 else row[1], triggers))
+    return _Rules(tuple(kinds["line"] + kinds["span"]), tuple(kinds["gloss"]))
+
+
+def _tried(rules: tuple[_Rule, ...], text: str) -> list[tuple[re.Pattern[str], str]]:
+    """The rules worth running: those whose trigger words the text holds (a substring test costs far less than a
+    pattern run over the whole text), and those with none."""
+    return [(pattern, kind) for pattern, kind, triggers in rules
+            if not triggers or any(map(text.__contains__, triggers))]
 
 
 def strip_noise(text: str) -> Cleaned:
     """The text without page noise (see the module docstring); ``origin`` is None when nothing was removed."""
     rules = _rules()
-    if not rules.any_cue.search(text):
-        return Cleaned(text, None)
     blanks: list[tuple[int, int, str]] = []  # spans to blank, with what they are
-    for pattern, kind in rules.line + rules.span:
+    for pattern, kind in _tried(rules.blanks, text):
         blanks.extend((m.start(), m.end(), kind) for m in pattern.finditer(text) if m.end() > m.start())
-    blanks.extend(_bar_residue(text))
-    glosses = [(m.start(), m.end(), kind) for pattern, kind in rules.gloss for m in pattern.finditer(text)]
+    if "|" in text or "｜" in text:
+        blanks.extend(_bar_residue(text))
+    glosses = [(m.start(), m.end(), kind) for pattern, kind in _tried(rules.gloss, text)
+               for m in pattern.finditer(text) if m.start() and "\u4e00" <= text[m.start() - 1] <= "\u9fff"]
     if not blanks and not glosses:
         return Cleaned(text, None)
     chars = list(text)

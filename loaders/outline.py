@@ -113,9 +113,8 @@ _LONG_LINE = 300  # characters: a line this long holding several paragraphs is a
 
 
 def _long_lines(source: Source) -> bool:
-    """Whether any line is long enough to hold several numbered paragraphs (a cheap scan of the line index)."""
-    starts = source.line_starts
-    return any(b - a > _LONG_LINE for a, b in zip(starts, [*starts[1:], len(source.text) + 1], strict=True))
+    """Whether any line is long enough to hold several numbered paragraphs."""
+    return max(map(len, source.text.split("\n")), default=0) > _LONG_LINE
 
 
 def _match_marker(source: Source, m: re.Match[str]) -> tuple[int, int, str, int, int] | None:

@@ -359,14 +359,14 @@ def _plausible(name: str, organisation: bool, lex: _Lexicon) -> bool:
     unambiguous suffix a short unplaced prefix is allowed too (内蒙古警院). 外部, 关键部 and
     试点推动派出所 are not names.
     """
-    if any(name.endswith(word) for word in lex.not_agencies) or lex.name_breakers.intersection(name):
+    if name.endswith(lex.not_agencies) or lex.name_breakers.intersection(name):
         return False
     if not organisation:
         return True
     placed = lex.placed.match(name)
     if placed and placed.end() < len(name):
         place = placed.group("place")
-        return not (place and any(place.endswith(word) for word in lex.not_agencies))
+        return not (place and place.endswith(lex.not_agencies))
     strong = lex.strong_suffix.search(name)
     return strong is not None and strong.start() <= _SHORT_OWNER
 

@@ -23,13 +23,14 @@ out, with the source span of every cell, so that quotes stay verbatim.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import accumulate
 
 from loaders import lexicon
 from loaders.agencies import looks_like_agency, split_agencies
 from loaders.inline import is_generic_body, is_inline_agency
+from loaders.outline import chinese_number
 from loaders.text import fold_punctuation
 
 __all__ = ["Cell", "TaskRow", "TaskTable", "cell_kind", "find_task_tables", "header_kind", "is_person_name",
@@ -40,6 +41,7 @@ _SPACE_GAP = re.compile(r"[ \u3000\u00a0]{2,}|\t")
 _PIPE = re.compile(r"[|｜]")
 _MAX_CELLS = 64
 _MAX_COLUMNS = 24  # header cells of one table, a cell a line
+_MAX_TITLE = 60  # characters of a table's title line above its header
 _MAX_HEADER = 16  # characters in a header cell
 _MIN_HEADER = 3  # header cells a table needs
 _UNITS = frozenset({"lead", "co", "list", "guide", "implement"})
@@ -112,14 +114,22 @@ def _any_header() -> re.Pattern[str]:
 
 def header_kind(text: str) -> str | None:
     """The column a header cell names (序号 → key, 省重点民生实事项目名称 → task), or None."""
-    word = re.sub(r"\s+", "", fold_punctuation(text)).rstrip(":")
-    word = re.sub(r"(?:\(%\)|%)$", "", word)
+    if len(text) > 3 * _MAX_HEADER:
+        return None  # (a quick test first: most lines asked about are prose)
+    word = _HEADER_BLANKS.sub("", fold_punctuation(text)).rstrip(":")
+    word = _PERCENT.sub("", word)
     if not word or len(word) > _MAX_HEADER:
         return None
     headers = _headers()
     if word in headers:
         return headers[word]
+    if not word.endswith(_header_words()):
+        return None
     return next((headers[w] for w in _header_words() if len(w) >= 2 and word.endswith(w)), None)
+
+
+_HEADER_BLANKS = re.compile(r"\s+")
+_PERCENT = re.compile(r"(?:\(%\)|%)$")
 
 
 def split_cells(line: str) -> list[Cell]:
@@ -241,11 +251,28 @@ class _Line:
     cells: list[Cell]
 
 
-def _lines(text: str) -> Iterator[_Line]:
-    start = 0
-    for number, line in enumerate(text.split("\n"), start=1):
-        yield _Line(number, start, line, [])
-        start += len(line) + 1
+class _Lines:
+    """The lines of a text, each made a :class:`_Line` only when a reader asks for it (most never are)."""
+
+    def __init__(self, text: str) -> None:
+        self.texts = text.split("\n")
+        self._starts: list[int] | None = None
+        self.made: dict[int, _Line] = {}
+
+    @property
+    def starts(self) -> list[int]:
+        if self._starts is None:  # only a text with a table needs them
+            self._starts = [0, *accumulate(len(t) + 1 for t in self.texts)]
+        return self._starts
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def __getitem__(self, i: int) -> _Line:
+        line = self.made.get(i)
+        if line is None:
+            line = self.made[i] = _Line(i + 1, self.starts[i], self.texts[i], [])
+        return line
 
 
 def _cells_of(line: _Line) -> list[Cell]:
@@ -257,13 +284,15 @@ def _cells_of(line: _Line) -> list[Cell]:
 
 def find_task_tables(text: str) -> list[TaskTable]:
     """Every task or progress table in ``text``: its header line, column kinds and data rows (1-based lines)."""
-    lines = list(_lines(text))
+    lines = _Lines(text)
     header_word = _any_header()
     tables: list[TaskTable] = []
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        if not header_word.search(line.text):
+    i, count = 0, len(lines.texts)
+    while i < count:
+        line = lines.texts[i]
+        # a header is a short line (a cell a line) or a line of cells; prose that mentions a 任务 is neither
+        if (len(line) > _MAX_TITLE and "|" not in line and "\t" not in line and "  " not in line
+                and "\u3000\u3000" not in line) or not header_word.search(line):
             i += 1
             continue
         found = _row_table(lines, i) or _cell_table(lines, i)
@@ -276,8 +305,10 @@ def find_task_tables(text: str) -> list[TaskTable]:
     return tables
 
 
-def _row_table(lines: list[_Line], i: int) -> tuple[TaskTable, int] | None:
+def _row_table(lines: _Lines, i: int) -> tuple[TaskTable, int] | None:
     """A header row (maybe continued on the next line) and then a row a line, or every cell on its line."""
+    if not _PIPE.search(lines.texts[i]) and not _SPACE_GAP.search(lines.texts[i].strip()):
+        return None  # one cell: no header row (a sentence that says 任务 is most lines that do)
     cells = _cells_of(lines[i])
     if len(cells) < _MIN_HEADER:
         return None
@@ -324,8 +355,14 @@ def _row_table(lines: list[_Line], i: int) -> tuple[TaskTable, int] | None:
     return table, j
 
 
-def _cell_table(lines: list[_Line], i: int) -> tuple[TaskTable, int] | None:
+def _cell_table(lines: _Lines, i: int) -> tuple[TaskTable, int] | None:
     """A header of one cell a line (序号 / 项目名称 / 责任单位 …, blank lines allowed), then one cell a line."""
+    first = lines.texts[i]
+    if len(first.strip()) > _MAX_TITLE:
+        return None  # prose that names a task, not a header cell (nor the title line above one)
+    following = next((text for text in lines.texts[i + 1 : i + 4] if text.strip()), None)
+    if header_kind(first) is None and (following is None or header_kind(following) is None):
+        return None  # neither this line nor the next is a header cell
     kinds: list[str] = []
     headers: list[str] = []
     j = i
@@ -390,9 +427,7 @@ def _key_value(text: str) -> int | None:
     if folded.isdigit() and len(folded) <= 3:
         return int(folded)
     if folded and len(folded) <= 3 and all(ch in _CN_DIGITS or ch == "十" for ch in folded):
-        from loaders.outline import chinese_number  # the outline reads Chinese numbers the same way
-
-        return chinese_number(folded)
+        return chinese_number(folded)  # as the outline reads its numbers
     return None
 
 

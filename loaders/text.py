@@ -275,6 +275,7 @@ class Source:
     origin: list[int] | None = None
     folded: str = field(init=False)
     line_starts: list[int] = field(init=False)
+    _nonblank: list[int] | None = field(init=False, default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.folded = fold_punctuation(self.text)
@@ -295,6 +296,12 @@ class Source:
         # A gloss belongs to the character before it: a quote ending at 復 takes 復(fù).
         first = self.origin[min(start, len(self.text))]
         return self.original[first : self.origin[min(end, len(self.text))]] if end > start else ""
+
+    def nonblank_lines(self) -> list[int]:
+        """The 1-based numbers of the lines that hold more than blanks (found once: metadata asks several times)."""
+        if self._nonblank is None:
+            self._nonblank = [i + 1 for i, line in enumerate(self.text.split("\n")) if line.strip()]
+        return self._nonblank
 
     def written(self, quote: str, start: int = 0, end: int | None = None) -> str:
         """A quote found in the parsers' text, as the file writes it (Traditional, glosses kept); a quote the text
