@@ -168,8 +168,10 @@ def _resolve(src: Source, measures: list[Measure], reports: list[Outcome], juris
         for assignment in measure.assignments:
             assignment.agency = resolve_agency(complete_field(assignment.agency), jurisdiction)  # the name as read
             assignment.category = agency_category(assignment.agency)
-        dropped += [a.as_written for a in measure.assignments if agency_problem(a.agency)]
-        measure.assignments = [a for a in measure.assignments if not agency_problem(a.agency)]
+        kept = [a for a in measure.assignments if not agency_problem(a.agency)]
+        if len(kept) < len(measure.assignments):
+            dropped += [a.as_written for a in measure.assignments if a not in kept]
+            measure.assignments = kept
     for outcome in reports:
         outcome.as_written = src.written(outcome.agency) if outcome.agency else None
         outcome.agency = resolve_agency(complete_field(outcome.agency), jurisdiction) if outcome.agency else None

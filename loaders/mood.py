@@ -107,16 +107,14 @@ def reporting_sentences(text: str) -> str:
     ends = [m.end() for m in _SENTENCE_END.finditer(text)]
     kept: list[tuple[int, int]] = []
     # a statistic has a figure (a digit, or 第/连续 before a numeral): only the sentences that hold one are searched
-    tried = -1  # the start of the last sentence searched: each is searched once, however many figures it holds
-    for figure in _FIGURE.finditer(text):
+    figure = _FIGURE.search(text)
+    while figure is not None:  # each sentence holding a figure, searched once however many it holds
         index = bisect.bisect_right(ends, figure.start())
         start = ends[index - 1] if index else 0
-        if start == tried:
-            continue
-        tried = start
         end = ends[index] if index < len(ends) else len(text)
         if cue.search(text, start, end):
             kept.append((start, end))
+        figure = _FIGURE.search(text, end)
     # what is left out keeps only its line breaks: the statistics reader reads a whitespace-free view and
     # counts lines, so its quotes and lines are those of the text
     pieces, done = [], 0

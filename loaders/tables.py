@@ -30,6 +30,7 @@ from itertools import accumulate
 from loaders import lexicon
 from loaders.agencies import looks_like_agency, split_agencies
 from loaders.inline import is_generic_body, is_inline_agency
+from loaders.numbers import finditer_from
 from loaders.outline import chinese_number
 from loaders.text import fold_punctuation
 
@@ -104,6 +105,12 @@ def _headers() -> dict[str, str]:
 @cache
 def _header_words() -> tuple[str, ...]:
     return tuple(sorted(_headers(), key=len, reverse=True))
+
+
+@cache
+def _header_starts() -> re.Pattern[str]:
+    """The first characters of the header words: searching for them first is far faster than the alternation."""
+    return re.compile("[" + "".join(sorted({re.escape(w[0]) for w in _header_words()})) + "]")
 
 
 @cache
@@ -285,24 +292,35 @@ def _cells_of(line: _Line) -> list[Cell]:
 def find_task_tables(text: str) -> list[TaskTable]:
     """Every task or progress table in ``text``: its header line, column kinds and data rows (1-based lines)."""
     lines = _Lines(text)
-    header_word = _any_header()
     tables: list[TaskTable] = []
-    i, count = 0, len(lines.texts)
-    while i < count:
-        line = lines.texts[i]
+    i = 0
+    for candidate in _header_lines(text):  # one pass over the text finds the lines worth a look
+        if candidate < i:
+            continue  # inside a table already read
+        line = lines.texts[candidate]
         # a header is a short line (a cell a line) or a line of cells; prose that mentions a 任务 is neither
-        if (len(line) > _MAX_TITLE and "|" not in line and "\t" not in line and "  " not in line
-                and "\u3000\u3000" not in line) or not header_word.search(line):
-            i += 1
+        if len(line) > _MAX_TITLE and "|" not in line and "\t" not in line and "  " not in line \
+                and "\u3000\u3000" not in line:
             continue
-        found = _row_table(lines, i) or _cell_table(lines, i)
+        found = _row_table(lines, candidate) or _cell_table(lines, candidate)
         if found is None:
-            i += 1
             continue
         table, i = found
         if table.rows:
             tables.append(table)
     return tables
+
+
+def _header_lines(text: str) -> list[int]:
+    """The 0-based lines that hold a header word, in order, each once."""
+    found: list[int] = []
+    line, done = 0, 0
+    for match in finditer_from(_any_header(), _header_starts(), text):
+        line += text.count("\n", done, match.start())
+        done = match.start()
+        if not found or found[-1] != line:
+            found.append(line)
+    return found
 
 
 def _row_table(lines: _Lines, i: int) -> tuple[TaskTable, int] | None:
