@@ -103,7 +103,11 @@ def _markers(source: Source, end: int) -> Iterator[tuple[int, re.Match[str], boo
     """(line, marker match, at a line start) of every line that starts with a number marker, and of every marker
     after a sentence end inside a line, up to ``end``."""
     at_start = _MARKER_LINE.finditer(source.folded, 0, end)
-    inside = _MARKER_INLINE.finditer(source.folded, 0, end) if _long_lines(source) else iter(())
+    if not _long_lines(source):  # (most texts: no line long enough to hold a marker inside it)
+        for m in at_start:
+            yield source.line_of(m.start()), m, True
+        return
+    inside = _MARKER_INLINE.finditer(source.folded, 0, end)
     merged = sorted([(m, True) for m in at_start] + [(m, False) for m in inside], key=lambda pair: pair[0].start())
     for m, line_start in merged:
         yield source.line_of(m.start()), m, line_start
