@@ -304,7 +304,7 @@ def _heading_departments(src: Source, item: Item) -> list[tuple[Duty, Assignment
     while node is not None:
         name = heading_department(node.heading) if node.own_line or node is not item else None
         if name:
-            start, end = src.line_span(node.line)
+            _, end = src.line_span(node.line)
             quote = src.quote(node.start, end).strip()
             written = re.sub(r"\s+", "", src.quote(node.body_start, node.body_start + len(name))) \
                 if src.text.startswith(name, node.body_start) else name

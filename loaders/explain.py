@@ -62,9 +62,10 @@ def line_readings(reading: Reading) -> list[LineReading]:
             cells = split_cells(lines[n - 1])
             kinds[n] = ("table header", " | ".join(f"{c.text}={header_kind(c.text) or 'other'}" for c in cells))
         for row in table.rows:
-            for kind, cell in row.cells:
-                detail = kinds.get(cell.line, ("", ""))[1] if kinds.get(cell.line, ("",))[0] == "table row" else ""
-                kinds[cell.line] = ("table row", f"{detail} {kind}".strip() if detail else f"row {row.key}: {kind}")
+            for kind, cell in row.cells:  # a line of a row-a-line table holds all its cells: name each column
+                known, detail = kinds.get(cell.line, ("", ""))
+                same_line = known == "table row"
+                kinds[cell.line] = ("table row", f"{detail} {kind}" if same_line else f"row {row.key}: {kind}")
     for measure, start, end in reading.spans:
         first, last = src.line_of(start), src.line_of(max(start, end - 1))
         tag = "paragraph" if measure.key.startswith("¶") else "item"
