@@ -31,6 +31,7 @@ _OUTSIDE = frozenset({"blank", "noise", "header", "closing"})  # not the documen
 _MIN_TEXT = 60  # characters of its own text: a shorter one is no layout to warn about
 _LOW_SHARE = 0.4  # a plan read below this share has a layout part of which was not recognised
 _BLANKS = re.compile(r"\s+")
+_BLANK_CHARS = (" ", "\n", "\t", "\u3000", "\xa0", "\r", "\f", "\v")
 _CELL = 16  # characters: an unread line this short with no sentence end looks like a table cell
 _MANY_CELLS = 12  # unread cell-like lines that make a table whose header was missed likely
 _SENTENCE_ENDS = frozenset("。！？!?；;")
@@ -107,8 +108,8 @@ def coverage_of(reading: Reading) -> Coverage:
     counts, done for every document a build reads (so by spans of lines, the lines themselves looked at only
     where nothing was read)."""
     src, doc = reading.source, reading.document
-    lines = src.text.split("\n")
-    count = len(lines)
+    text, starts = src.text, src.line_starts  # lines are sliced from the text, never all split
+    count = len(starts)
     first_own = max(reading.header, default=0) + 1  # the header's lines are the first ones
     last_own = (src.line_of(reading.closing_start) if reading.closing_start < len(src.text) else count + 1) - 1
     spans = [(table.header_line, table.last_line) for table in reading.tables]
@@ -123,15 +124,18 @@ def coverage_of(reading: Reading) -> Coverage:
             read_lines[-1] = (read_lines[-1][0], max(last, read_lines[-1][1]))
         else:
             read_lines.append((first, last))
-    def size(a: int, b: int) -> int:  # characters of lines a..b, blanks aside (lines are 1-based)
-        return sum(map(len, "\n".join(lines[a - 1 : b]).split()))
-    total = size(first_own, last_own) if first_own <= last_own else 0
+    def chunk(a: int, b: int) -> str:  # lines a..b (1-based) of the text, sliced by their offsets
+        return text[starts[a - 1] : starts[b] - 1 if b < count else len(text)] if a <= b else ""
+    def size(a: int, b: int) -> int:  # their characters, blanks aside, counted in C
+        lines = chunk(a, b)
+        return len(lines) - sum(map(lines.count, _BLANK_CHARS))
+    total = size(first_own, last_own)
     read = sum(size(a, b) for a, b in read_lines)
     unread = cells = 0
     gaps = zip([first_own - 1, *(b for _, b in read_lines)], [*(a for a, _ in read_lines), last_own + 1],
                strict=True)
     for after, before in gaps:
-        for line in lines[after : before - 1]:
+        for line in chunk(after + 1, before - 1).split("\n"):
             length = len("".join(line.split()))
             if length:
                 unread += 1

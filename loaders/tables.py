@@ -30,7 +30,6 @@ from itertools import accumulate
 from loaders import lexicon
 from loaders.agencies import looks_like_agency, split_agencies
 from loaders.inline import is_generic_body, is_inline_agency
-from loaders.numbers import finditer_from
 from loaders.outline import chinese_number
 from loaders.text import fold_punctuation
 
@@ -108,21 +107,16 @@ def _header_words() -> tuple[str, ...]:
 
 
 @cache
-def _header_starts() -> re.Pattern[str]:
-    """The first characters of the header words: searching for them first is far faster than the alternation."""
-    return re.compile("[" + "".join(sorted({re.escape(w[0]) for w in _header_words()})) + "]")
-
-
-@cache
 def _any_header() -> re.Pattern[str]:
-    """Any header word: a line without one is neither a header nor part of one, and costs no split."""
+    """Any header word: a line without one is neither a header nor part of one, and costs no split. (An
+    alternation of plain words: the regex engine skips to their first characters itself.)"""
     return re.compile("|".join(re.escape(w) for w in _header_words()) or r"(?!)")
 
 
 def header_kind(text: str) -> str | None:
     """The column a header cell names (序号 → key, 省重点民生实事项目名称 → task), or None."""
-    if len(text) > 3 * _MAX_HEADER:
-        return None  # (a quick test first: most lines asked about are prose)
+    if len(text) > 3 * _MAX_HEADER or _LABEL.search(text):
+        return None  # (quick tests first: most lines asked about are prose or a label and its value)
     word = _HEADER_BLANKS.sub("", fold_punctuation(text)).rstrip(":")
     word = _PERCENT.sub("", word)
     if not word or len(word) > _MAX_HEADER:
@@ -136,6 +130,7 @@ def header_kind(text: str) -> str | None:
 
 
 _HEADER_BLANKS = re.compile(r"\s+")
+_LABEL = re.compile(r"[:：]\s*\S")  # 责任单位：市公安局 (a header cell ends at its colon, if it has one)
 _PERCENT = re.compile(r"(?:\(%\)|%)$")
 
 
@@ -291,17 +286,15 @@ def _cells_of(line: _Line) -> list[Cell]:
 
 def find_task_tables(text: str) -> list[TaskTable]:
     """Every task or progress table in ``text``: its header line, column kinds and data rows (1-based lines)."""
+    candidates = _header_lines(text)
+    if not candidates:
+        return []
     lines = _Lines(text)
     tables: list[TaskTable] = []
     i = 0
-    for candidate in _header_lines(text):  # one pass over the text finds the lines worth a look
+    for candidate in candidates:
         if candidate < i:
             continue  # inside a table already read
-        line = lines.texts[candidate]
-        # a header is a short line (a cell a line) or a line of cells; prose that mentions a 任务 is neither
-        if len(line) > _MAX_TITLE and "|" not in line and "\t" not in line and "  " not in line \
-                and "\u3000\u3000" not in line:
-            continue
         found = _row_table(lines, candidate) or _cell_table(lines, candidate)
         if found is None:
             continue
@@ -312,15 +305,27 @@ def find_task_tables(text: str) -> list[TaskTable]:
 
 
 def _header_lines(text: str) -> list[int]:
-    """The 0-based lines that hold a header word, in order, each once."""
+    """The 0-based lines worth a look, in order, each once: those that hold a header word and are short (a cell a
+    line, a title) or hold cells; prose that mentions a 任务 is neither, nor is a label and its value
+    (责任单位：市公安局). One pass over the text finds them."""
     found: list[int] = []
-    line, done = 0, 0
-    for match in finditer_from(_any_header(), _header_starts(), text):
-        line += text.count("\n", done, match.start())
-        done = match.start()
-        if not found or found[-1] != line:
+    line, done, line_end = 0, 0, -1
+    for match in _any_header().finditer(text):
+        at = match.start()
+        if at <= line_end:
+            continue  # a line already judged
+        line += text.count("\n", done, at)
+        done = at
+        line_start = text.rfind("\n", 0, at) + 1
+        line_end = text.find("\n", at)
+        line_end = len(text) if line_end == -1 else line_end
+        body = text[line_start:line_end].strip()  # (an indented line is no line of cells)
+        if (len(body) <= _MAX_TITLE and not _LABEL.search(body)) or _CELL_MARKS.search(body):
             found.append(line)
     return found
+
+
+_CELL_MARKS = re.compile(r"[|｜\t]|  |\u3000\u3000")
 
 
 def _row_table(lines: _Lines, i: int) -> tuple[TaskTable, int] | None:
