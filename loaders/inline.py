@@ -467,6 +467,8 @@ def _vetoed_item(text: str, pos: int) -> tuple[int, str] | None:
     starts and ``sep``, or where the list ends and ``end``; None for anything else."""
     lex = _lexicon()
     stop = min(len(text), pos + _MAX_NAME)
+    if _not_words(lex.nots).search(text, pos, stop) is None:
+        return None  # (most lists name no such item: one search says so)
     for end in range(pos + 2, stop + 1):
         if not _NAME_CHARS.fullmatch(text[end - 1]) or text[end - 1] == "、":
             return None
@@ -478,6 +480,11 @@ def _vetoed_item(text: str, pos: int) -> tuple[int, str] | None:
                 return end + len(separator), "sep"
         return (end, "end") if _predicate_ok(rest) else None
     return None
+
+
+@cache
+def _not_words(nots: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, nots)) or r"(?!)")
 
 
 @cache  # one per cue word of the lexicon
