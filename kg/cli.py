@@ -145,7 +145,10 @@ def _cannot_write(store_path: str, exc: Exception) -> str:
               help="Worker processes reading files; the output order is the same for any N.")
 @click.option("--aliases", "alias_files", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
               help="Extra agency aliases (format of loaders/data/aliases.tsv); repeatable, later files win.")
-def extract(files: tuple[str, ...], fmt: str, jobs: int, alias_files: tuple[str, ...]) -> None:
+@click.option("--explain", is_flag=True,
+              help="Instead of the records, show line by line how each FILE was read (header, table row, item, "
+                   "paragraph, statistic, noise, not read) and how much of it was understood.")
+def extract(files: tuple[str, ...], fmt: str, jobs: int, alias_files: tuple[str, ...], explain: bool) -> None:
     """Run the loaders only and print Document records (no store). Exit 1 if a file could not be read.
 
     With --format jsonl each document is printed (and flushed) as soon as it is read, so a folder of any
@@ -156,6 +159,9 @@ def extract(files: tuple[str, ...], fmt: str, jobs: int, alias_files: tuple[str,
     from kg.build import capped_jobs, iter_documents
 
     _register_aliases(alias_files)
+    if explain:
+        _explain(files)
+        return
     jobs, note = capped_jobs(jobs)
     if note:
         click.echo(f"note: {note}", err=True)
@@ -180,6 +186,34 @@ def extract(files: tuple[str, ...], fmt: str, jobs: int, alias_files: tuple[str,
             docs.append(doc.to_dict())
     if fmt == "json":
         click.echo(json.dumps({"documents": docs}, ensure_ascii=False, indent=2))
+    if failed:
+        sys.exit(1)
+
+
+def _explain(files: tuple[str, ...]) -> None:
+    """`kg extract --explain`: each file's coverage, then one line of text a row with what it was read as."""
+    from loaders.errors import LoadError
+    from loaders.explain import explain_file
+
+    failed = False
+    for path in files:
+        try:
+            doc, lines = explain_file(path)
+        except LoadError as exc:
+            click.echo(f"error: {exc}", err=True)
+            failed = True
+            continue
+        c = doc.coverage
+        click.echo(f"{path}: {doc.kind}, {doc.jurisdiction or 'no place found'}; "
+                   + (f"read {c.share:.0%} of its text: {c.measures} measure(s) ({c.without_agency} without an "
+                      f"agency), {c.statistics} statistic(s)" if c else ""))
+        for warning in doc.warnings:
+            click.echo(f"warning: {warning}")
+        for line in lines:
+            if line.kind != "blank":
+                text = line.text.strip()
+                click.echo(f"{line.line:>5}  {line.kind:<12}  {line.detail[:48]:<48}  {text[:60]}"
+                           + ("…" if len(text) > 60 else ""))
     if failed:
         sys.exit(1)
 

@@ -31,8 +31,10 @@ from loaders.text import fold_punctuation
 __all__ = [
     "Place",
     "agency_category",
+    "agency_problem",
     "clean_name",
     "clear_alias_files",
+    "complete_field",
     "expand_bare_body",
     "expand_distributed_each",
     "is_collective",
@@ -44,6 +46,8 @@ __all__ = [
     "register_alias_file",
     "resolve_agency",
     "resolve_place",
+    "share_body",
+    "share_place",
     "split_agencies",
 ]
 
@@ -139,6 +143,90 @@ def looks_like_agency(name: str) -> bool:
     return is_collective(name) or any(name.endswith(s) for s in lexicon.words("agency_suffixes.txt"))
 
 
+# Characters that never stand inside a body's name: a name holding one is a piece of a sentence (…的…, 要…).
+_FUNCTION_CHARS = frozenset("的要对将把在是由了被给")
+# A date or time before a name is a sentence's adverbial glued to it (2019年某某市教育局).
+_TIME_PREFIX = re.compile(r"^(?:\d{0,4}年|\d{0,2}月|\d{0,2}日|[上下]半年|全年|期间|以来)")
+_LEVEL_CHARS = frozenset("省市县区乡镇村旗州盟")
+
+
+@lru_cache(maxsize=_NAME_CACHE)
+def agency_problem(name: str) -> str | None:
+    """Why a canonical name is no agency, or None when it has an agency's shape: a body noun (局 委 办 厅 院 部门
+    中心 政府 机关 …) at its end, optionally after a place or level — never a piece of a sentence (民办, 整治主要由县
+    公安局), a person glued to a body (陈曦区发改局), a date glued to a place (年某某市教育局) or a bare word.
+
+    >>> [agency_problem(n) for n in ("呼和浩特市公安局", "各县(市、区)", "民办", "2019年聊城市教育局")]
+    [None, None, 'a piece of a sentence', 'a date before the name']
+    """
+    folded = _fold(name)
+    if len(folded) < 2:
+        return "a bare word"
+    if _TIME_PREFIX.match(folded):
+        return "a date before the name"
+    if not _FUNCTION_CHARS.isdisjoint(folded):
+        return "a piece of a sentence"
+    body = _body(folded)
+    base = _TRAILING_BRACKET.sub("", body) or body  # 各级综治委(办), 乡镇(办事处)
+    if is_collective(folded) or is_collective(body) or resolve_place(folded) or base in _LEVEL_WORDS:
+        return None
+    if _LEVEL_AS_PLACE.match(folded):
+        return "a level word, not a place"
+    if not looks_like_agency(base) and not looks_like_agency(folded) and not base.endswith(_body_endings()):
+        return "no body noun at its end"
+    if len(folded) == 2 and folded not in lexicon.words("short_bodies.txt") and folded[0] not in _LEVEL_CHARS:
+        return "a piece of a sentence"
+    if _person_before_body(folded):
+        return "a person's name before a body"
+    return None
+
+
+_TRAILING_BRACKET = re.compile(r"\([^()]*\)$")
+_OWN_LEVEL = re.compile("[省市县区州旗]委")
+# A bureau (局, 分局) or an office (办) of the document's place when written without one.
+_UNPLACED_UNIT = re.compile("(?:局|办)$")
+_NOT_LOCAL = ("中央", "国家", "国务院", "全国", "最高", "上级", "省级", "市级", "县级", "各", "有关", "相关", "该",
+              "本", "其他", "团", "共青团")
+# 县级市公安局: the kind of a city, not a city (县级以上人民政府 is a collective and fine)
+_LEVEL_AS_PLACE = re.compile(r"^(?:县级市|地级市|副省级市|县级区)")
+
+
+@lru_cache(maxsize=_NAME_CACHE)
+def complete_field(name: str) -> str:
+    """A department written by its field alone after a place or level (县财政, 市公安) is that field's
+    department: 县财政部门; any other name is returned as it is."""
+    folded = _fold(name)
+    body = _body(folded)
+    if body != folded and body in lexicon.words("department_stems.txt") and not looks_like_agency(body):
+        return folded + "部门"  # (法院, 妇联 are bodies by themselves)
+    return name
+
+
+# A place level standing for the governments at that level (县(市区), 乡镇(办事处)): a body of its own kind.
+_LEVEL_WORDS = frozenset({"省", "市", "县", "区", "旗", "盟", "州", "乡镇", "乡", "镇", "街道", "县(市区)",
+                          "县(市、区)"})
+
+
+@cache
+def _body_endings() -> tuple[str, ...]:
+    """Body nouns of two characters or more the inline recogniser knows (部门, 机关, 警种, 电台 …)."""
+    return tuple(row[0] for row in lexicon.table("inline.tsv") if len(row) > 1 and row[1] == "suffix"
+                 and len(row[0]) >= 2) + ("协会", "组织")
+
+
+def _person_before_body(name: str) -> bool:
+    """陈曦区发改局, 徐铭喜市人社局: a surname and one or two characters, then a level word and a body — and no
+    place of the table at the start (张家口市公安局 is a place's)."""
+    if _leading_place(name, None):
+        return False
+    surnames = lexicon.words("surnames.txt")
+    for size in (2, 3):
+        head, rest = name[:size], name[size:]
+        if (head[0] in surnames or head[:2] in surnames) and rest[:1] in _LEVEL_CHARS and looks_like_agency(rest[1:]):
+            return len(rest) >= 3
+    return False
+
+
 def expand_bare_body(previous: str, item: str) -> str | None:
     """各县(市区)党委、政府: the bare 政府 takes 各县(市区) from the name before it.
 
@@ -154,15 +242,52 @@ def expand_bare_body(previous: str, item: str) -> str | None:
     return None
 
 
-def expand_distributed_each(previous: str, item: str) -> str | None:
-    """各区、县(市): the 各 of a collective before it carries over to a bare run of levels, 县(市) → 各县(市)
-    (each district and each county), as 各县(市区)党委、政府 lends 各县(市区) to 政府.
+@lru_cache(maxsize=_NAME_CACHE)
+def share_body(previous: str, expanded: str) -> str | None:
+    """各市、县人民政府: the bare level before a collective with a body takes that body (各市 → 各市人民政府), as
+    the 各 of the first carries over to the second (expand_distributed_each). None when nothing is shared."""
+    if not previous.startswith("各") or not is_collective(previous) or not is_collective(expanded):
+        return None
+    bodies = lexicon.words("bare_bodies.txt")
+    if any(previous.endswith(body) for body in bodies):
+        return None
+    body = next((b for b in bodies if expanded.endswith(b) and len(expanded) > len(b) + 1), None)
+    shared = previous + body if body else None
+    return shared if shared and is_collective(shared) else None
 
-    Returns the expanded name, or None when ``item`` is not only levels or ``previous`` is not a 各… collective.
+
+@lru_cache(maxsize=_NAME_CACHE)
+def share_place(previous: str, item: str) -> str | None:
+    """省公安厅、司法厅: a body named after its unit that has no place of its own takes the place or level word
+    of the name before it (司法厅 → 省司法厅). None when nothing is shared."""
+    folded_item, folded_previous = _fold(item), _fold(previous)
+    if not folded_item or folded_item[0] in _LEVEL_CHARS or not _is_place_body(folded_item):
+        return None
+    if _OWN_LEVEL.search(folded_item):
+        return None  # 团市委 names its own level
+    if _leading_place(folded_item, None) or is_collective(folded_item):
+        return None
+    lead = _leading_place(folded_previous, None)
+    if lead is not None and lead[2]:
+        return folded_previous[: len(folded_previous) - len(lead[1])] + folded_item
+    if folded_previous[:1] in _LEVEL_CHARS and _is_place_body(folded_previous[1:]):
+        return folded_previous[0] + folded_item
+    return None
+
+
+def expand_distributed_each(previous: str, item: str) -> str | None:
+    """各区、县(市): the 各 of a collective before it carries over to a run of levels, 县(市) → 各县(市)
+    (each district and each county), as 各县(市区)党委、政府 lends 各县(市区) to 政府; so does it to levels
+    with their body (各市、县人民政府 → 各县人民政府, and 各市 takes the body: :func:`share_body`).
+
+    Returns the expanded name, or None when ``item`` is not levels (and a government or party body), the
+    expansion is no collective, or ``previous`` is not a 各… collective.
     """
     if not previous.startswith("各") or item.startswith("各") or not is_collective(previous):
         return None
-    if not _levels_only().fullmatch(fold_punctuation(item)):
+    levels = _levels_only().match(fold_punctuation(item))
+    # levels only, or levels and the government or party body they share (县人民政府; not 市公安局: one body)
+    if not levels or (levels.end() < len(item) and item[levels.end():] not in lexicon.words("bare_bodies.txt")):
         return None
     expanded = "各" + item
     return expanded if is_collective(expanded) else None
@@ -185,12 +310,12 @@ def _fold(text: str) -> str:
 
 @dataclass(frozen=True)
 class Place:
-    """A province-level or prefecture-level division of China (``places.tsv``)."""
+    """A province-level, prefecture-level or county-level division of China (``places.tsv``)."""
 
     name: str  # 呼和浩特市
-    rank: str  # province | prefecture
-    level: str  # the level word the name ends with: 市, 自治区, 自治州, 地区, 盟 …
-    parent: str | None  # the province of a prefecture: 内蒙古自治区
+    rank: str  # province | prefecture | county
+    level: str  # the level word the name ends with: 市, 自治区, 自治州, 地区, 盟, 区, 县, 旗 …
+    parent: str | None  # a prefecture's province (内蒙古自治区), a county's prefecture (or province)
     forms: tuple[str, ...]  # other written forms: 呼和浩特, 呼市
 
 
@@ -249,9 +374,29 @@ def place_forms(name: str) -> list[str]:
 
 
 def parent_place(name: str) -> str | None:
-    """The province of a prefecture-level place: 呼和浩特市 → 内蒙古自治区 (None for a province or unknown)."""
+    """The place one level up: 呼和浩特市 → 内蒙古自治区, 岳阳楼区 → 岳阳市 (None for a province or unknown)."""
     canonical = resolve_place(name)
     return _places()[canonical].parent if canonical else None
+
+
+def _ancestors(place: str) -> list[str]:
+    """The places above one, nearest first: 岳阳楼区 → 岳阳市, 湖南省."""
+    found: list[str] = []
+    parent = _places()[place].parent if place in _places() else None
+    while parent and parent not in found and len(found) < 3:
+        found.append(parent)
+        parent = _places()[parent].parent if parent in _places() else None
+    return found
+
+
+def _own_forms(place: str) -> tuple[str, ...]:
+    """The forms of a document's own place that may start its agencies' names: its name, and for a county its
+    stem too (岳阳楼公安分局 in a 岳阳楼区 plan), which other documents never get (平安县's 平安 is a word)."""
+    known = _places().get(place)
+    if known is None or known.rank != "county":
+        return (place,)
+    stem = place[: -len(known.level)]
+    return (place, stem) if len(stem) >= 2 else (place,)
 
 
 def _level_words(place: str) -> tuple[str, ...]:
@@ -266,11 +411,13 @@ def _level_words(place: str) -> tuple[str, ...]:
 def _leading_place(name: str, jurisdiction: str | None) -> tuple[str, str, bool] | None:
     """(place, rest, written in full) for the longest place form ``name`` starts with."""
     index, longest = _prefix_index()
+    own = _own_forms(jurisdiction) if jurisdiction else ()
     top = max(longest, len(jurisdiction or ""))
     for size in range(min(top, len(name)), 1, -1):
         head = name[:size]
-        if head == jurisdiction:
-            return jurisdiction, name[size:], True
+        if head in own:
+            assert jurisdiction is not None
+            return jurisdiction, name[size:], head == jurisdiction
         canonical = index.get(head)
         if canonical is not None:
             return canonical, name[size:], head == canonical
@@ -433,10 +580,16 @@ def _split(name: str, jurisdiction: str | None) -> tuple[str, str] | None:
     for level in _level_words(jurisdiction):
         if name.startswith(level):
             return jurisdiction, name[len(level):]
-    parent = _places()[jurisdiction].parent if jurisdiction in _places() else None
-    for level in _level_words(parent) if parent else ():
-        if name.startswith(level) and _is_place_body(name[len(level):]):
-            return parent, name[len(level):]
+    # 市公安局 in a 岳阳楼区 plan is 岳阳市公安局, 省公安厅 湖南省公安厅: the levels above, nearest first
+    for ancestor in _ancestors(jurisdiction):
+        for level in _level_words(ancestor):
+            if name.startswith(level) and _is_place_body(name[len(level):]):
+                return ancestor, name[len(level):]
+    # a bureau or office written with no place at all (教育局, 农林水务局 in a district's progress table) is the
+    # document's own; a generic kind (公安机关, 公安部门) or a national body (中央综治委) stays as written
+    if (_UNPLACED_UNIT.search(name) and not name.startswith(_NOT_LOCAL) and len(name) >= 3
+            and name[0] not in _LEVEL_CHARS and jurisdiction in _places()):
+        return jurisdiction, name  # (县公安局 in a city plan names another level: it stays as written)
     return None
 
 

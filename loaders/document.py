@@ -4,27 +4,35 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
+from dataclasses import dataclass
 
-from loaders.agencies import agency_category, resolve_agency
+from loaders.agencies import agency_category, agency_problem, complete_field, is_collective, resolve_agency
 from loaders.checks import find_date_conflicts
-from loaders.duties import Duty, find_column_duties, find_duties
+from loaders.duties import Duty, find_duties, to_assignment
+from loaders.dutylists import heading_department, opening_department
 from loaders.errors import LoadError
+from loaders.explain import coverage_of, coverage_warnings
 from loaders.formats import SUFFIXES as FORMAT_SUFFIXES
 from loaders.formats import extract_text
-from loaders.inline import find_inline_duties
-from loaders.metadata import find_closing_start, parse_metadata
-from loaders.model import Assignment, Document, Measure, Outcome, Target
-from loaders.outline import Item, find_work_items, parse_outline
+from loaders.inline import find_inline_duties, subject_names
+from loaders.metadata import find_closing_start, find_header, parse_metadata
+from loaders.model import Assignment, Document, Measure, Outcome
+from loaders.mood import OBLIGATION, RESULT, has_result_cue, mood_of, reporting_sentences
+from loaders.noise import Noise, strip_noise
+from loaders.outline import ARTICLE, Item, find_work_items, parse_outline
+from loaders.paragraphs import find_paragraphs, paragraph_measures
 from loaders.reports import find_outcomes
-from loaders.tables import TaskRow, TaskTable, find_task_tables
+from loaders.rows import row_measure
+from loaders.tables import TaskTable, find_task_tables
 from loaders.targets import find_targets
 from loaders.text import (
     Joined,
     Source,
+    as_written,
     decode_bytes,
     find_text_warnings,
     is_traditional,
-    join_lines,
     normalise_text,
     to_simplified,
 )
@@ -50,6 +58,11 @@ def document_id(data: bytes) -> str:
 
 def read(path: str | os.PathLike[str]) -> Document:
     """Read one file into a Document. Raises :class:`LoadError` with a one-line reason."""
+    return read_file(path).document
+
+
+def read_file(path: str | os.PathLike[str]) -> Reading:
+    """:func:`read` with the structures found on the way (what ``kg extract --explain`` shows)."""
     name = os.fspath(path)
     suffix = os.path.splitext(name)[1].lower()
     if suffix not in SUFFIXES:
@@ -77,48 +90,71 @@ def read(path: str | os.PathLike[str]) -> Document:
     if len(text) > MAX_TEXT_BYTES // 3 and len(text.encode("utf-8", errors="surrogatepass")) > MAX_TEXT_BYTES:
         raise LoadError(f"text too long ({len(text):,} characters; the limit is {MAX_TEXT_BYTES // 10**6} MB of "
                         f"text a document): {name}")
-    document = parse_document(text, source=name, doc_id=document_id(raw))
-    document.warnings[:0] = warnings
-    return document
+    reading = read_text(text, source=name, doc_id=document_id(raw))
+    reading.document.warnings[:0] = warnings
+    return reading
 
 
 def parse_document(text: str, source: str = "<text>", doc_id: str | None = None) -> Document:
     """Parse a document's text (no I/O). ``doc_id`` defaults to the hash of the UTF-8 text.
 
-    A Traditional Chinese text is read in Simplified (measures, headings and names come out Simplified,
-    so queries match) while every quote is cut from the text as written.
+    A Traditional Chinese text is read in Simplified (headings, canonical names, metrics come out Simplified,
+    so queries match) while every quote, measure text and name as written is cut from the text as written.
     """
+    return read_text(text, source, doc_id).document
+
+
+@dataclass
+class Reading:
+    """A document and how its text was read: what :func:`loaders.explain.explain_lines` shows line by line."""
+
+    document: Document
+    source: Source
+    noise: list[Noise]
+    header: list[int]  # line numbers
+    closing_start: int
+    tables: list[TaskTable]
+    spans: list[tuple[Measure, int, int]]  # each measure and the source span it was read from
+    default_mood: str
+
+
+def read_text(text: str, source: str = "<text>", doc_id: str | None = None) -> Reading:
+    """:func:`parse_document` with the structures it found on the way."""
     text = normalise_text(text)
     doc_id = doc_id or document_id(text.encode("utf-8", errors="surrogatepass"))
-    src = Source(to_simplified(text), original=text) if is_traditional(text) else Source(text)
+    src, noise = _source(text)
     closing_start = find_closing_start(src)
-    tables = find_task_tables(src.text.split("\n"))
+    tables = find_task_tables(src.text)
     outline_src = _without_tables(src, tables)
     items = parse_outline(outline_src, closing_start)
-    work = find_work_items(items)
-    placed = [(item.line, _measure(outline_src, item)) for item in work]
-    placed += [(row.line, _row_measure(src, row)) for table in tables for row in table.rows]
-    measures = [m for _, m in sorted(placed, key=lambda pair: pair[0])]
-    for n, measure in enumerate(measures, start=1):
-        measure.id = f"{doc_id}-{n:03d}"
+    work = find_work_items(items, outline_src)
+    placed = [(_measure(outline_src, item), item.start, item.end) for item in work]
+    rows = [row_measure(src, row) for table in tables for row in table.rows]
+    placed += [(facts.measure, facts.start, facts.end) for facts in rows]
+    placed.sort(key=lambda found: found[0].line)
+    measures = [m for m, _, _ in placed]
     # The plan-or-report vote counts labels and table columns, not inline actors (news reports name actors too).
     duties = sum(1 for m in measures for a in m.assignments if a.basis != "inline")
     meta = parse_metadata(src, len(measures), duties, closing_start)
-    reports = []
-    if meta.kind == "report":
-        measures = []
-        reports = find_outcomes(src.text)
-    for measure in measures:
-        for assignment in measure.assignments:
-            assignment.agency = resolve_agency(assignment.as_written, meta.jurisdiction)
-            assignment.category = agency_category(assignment.agency)
-    for outcome in reports:
-        outcome.as_written = outcome.agency
-        outcome.agency = resolve_agency(outcome.agency, meta.jurisdiction) if outcome.agency else None
-        outcome.category = agency_category(outcome.agency) if outcome.agency else None
-        outcome.topics = find_topics(outcome.quote)  # read in Simplified, then quoted as written
-        outcome.quote = _as_written(src, outcome.quote)
-    return Document(
+    # Whether a clause that says neither (要 … / 已 …) obliges or reports: as the document does as a whole.
+    default = RESULT if meta.kind == "report" else OBLIGATION
+    reports = [outcome for facts in rows for outcome in facts.outcomes]
+    body = outline_src.text[:closing_start]
+    # In a plan a figure is a statistic only in a sentence that reports: read those sentences alone (the others
+    # blanked, same offsets), which spares the statistics reader most of a plan's text.
+    reports += find_outcomes(body if default == RESULT else reporting_sentences(body), mood=default)
+    header = find_header(src)
+    if not measures:  # no numbered item, no table: the paragraphs that assign work are the measures
+        placed = paragraph_measures(src, find_paragraphs(src, _body_start(src, header), closing_start), default)
+        # A news report of results that closes with a promise (…公安局将继续…) is not a plan: it has measures
+        # only when it sets more targets than it reports figures.
+        if meta.kind == "report" and len(reports) > sum(len(m.targets) for m, _, _ in placed):
+            placed = []
+        measures = [m for m, _, _ in placed]
+    for n, measure in enumerate(measures, start=1):
+        measure.id = f"{doc_id}-{n:03d}"
+    dropped = _resolve(src, measures, reports, meta.jurisdiction)
+    document = Document(
         id=doc_id,
         source=source,
         kind=meta.kind,
@@ -130,8 +166,59 @@ def parse_document(text: str, source: str = "<text>", doc_id: str | None = None)
         measures=measures,
         reports=reports,
         warnings=find_text_warnings(text) + find_date_conflicts(src.text, meta.date, meta.doc_number)
-        + _no_place_warning(meta.jurisdiction, measures, reports),
+        + _no_place_warning(meta.jurisdiction, measures, reports) + _not_agencies_warning(dropped),
     )
+    reading = Reading(document, src, noise, header, closing_start, tables, placed, default)
+    document.coverage = coverage_of(reading)
+    document.warnings += coverage_warnings(document.coverage, document.coverage.size)
+    return reading
+
+
+def _resolve(src: Source, measures: list[Measure], reports: list[Outcome], jurisdiction: str | None) -> list[str]:
+    """Canonical names, categories and verbatim quotes once the place is known; returns the names left out for
+    having no agency's shape."""
+    dropped: list[str] = []
+    for measure in measures:
+        for assignment in measure.assignments:
+            assignment.agency = resolve_agency(complete_field(assignment.agency), jurisdiction)  # the name as read
+            assignment.category = agency_category(assignment.agency)
+        kept = [a for a in measure.assignments if not agency_problem(a.agency)]
+        if len(kept) < len(measure.assignments):
+            dropped += [a.as_written for a in measure.assignments if a not in kept]
+            measure.assignments = kept
+    for outcome in reports:
+        outcome.as_written = src.written(outcome.agency) if outcome.agency else None
+        outcome.agency = resolve_agency(complete_field(outcome.agency), jurisdiction) if outcome.agency else None
+        if outcome.agency and agency_problem(outcome.agency):
+            dropped.append(outcome.as_written or outcome.agency)
+            outcome.agency = outcome.as_written = None
+        outcome.category = agency_category(outcome.agency) if outcome.agency else None
+        outcome.topics = outcome.topics or find_topics(outcome.quote)  # read in Simplified, then quoted as written
+        outcome.quote = src.written(outcome.quote)
+    return dropped
+
+
+def _not_agencies_warning(dropped: list[str]) -> list[str]:
+    """Names read as actors that have no agency's shape (agencies.agency_problem), left out: say which."""
+    if not dropped:
+        return []
+    distinct = list(dict.fromkeys(dropped))
+    shown = "、".join(distinct[:5]) + ("…" if len(distinct) > 5 else "")
+    return [f"{len(distinct)} name(s) read as actors have no agency's shape and were left out: {shown}"]
+
+
+def _body_start(src: Source, header: list[int]) -> int:
+    """Where the text after the header (title, date, 文号 lines) starts."""
+    return src.line_span(header[-1])[1] if header else 0
+
+
+def _source(text: str) -> tuple[Source, list[Noise]]:
+    """The text the parsers read (Simplified, page noise blanked, glosses removed) tied to the text as written."""
+    read = to_simplified(text) if is_traditional(text) else text
+    cleaned = strip_noise(read)
+    if cleaned.text == text:
+        return Source(text), cleaned.noise
+    return Source(cleaned.text, original=text, origin=cleaned.origin), cleaned.noise
 
 
 def _no_place_warning(jurisdiction: str | None, measures: list[Measure], reports: list[Outcome]) -> list[str]:
@@ -148,12 +235,6 @@ def _no_place_warning(jurisdiction: str | None, measures: list[Measure], reports
             "and the same names in other unplaced documents are taken for the same agencies"]
 
 
-def _as_written(src: Source, quote: str, start: int = 0, end: int | None = None) -> str:
-    """A quote found in the Simplified text, as the original writes it (same offsets, same length)."""
-    if src.original is None or not quote:
-        return quote
-    pos = src.text.find(quote, start, len(src.text) if end is None else end)
-    return src.quote(pos, pos + len(quote)) if pos != -1 else quote
 
 
 def _without_tables(src: Source, tables: list[TaskTable]) -> Source:
@@ -168,96 +249,80 @@ def _without_tables(src: Source, tables: list[TaskTable]) -> Source:
         for i in range(start, end):
             if text[i] != "\n":
                 text[i] = " "
-                if original is not None:
+        if original is not None:
+            first, last = _original_span(src, start, end)
+            for i in range(first, last):
+                if original[i] != "\n":
                     original[i] = " "
-    return Source("".join(text), original=None if original is None else "".join(original))
+    return Source("".join(text), original=None if original is None else "".join(original), origin=src.origin)
+
+
+def _original_span(src: Source, start: int, end: int) -> tuple[int, int]:
+    if src.origin is None:
+        return start, end
+    return src.origin[start], src.origin[end] if end < len(src.origin) else len(src.original or "")
 
 
 def _measure(src: Source, item: Item) -> Measure:
     joined = item.joined(src)
-    text = joined.text.strip()
+    text = as_written(src, joined).strip()
     # Targets are read from the item's source span (heading included, line breaks kept) so that each
     # quote and line points into the file as it is; the target reader ignores PDF breaks itself.
-    targets = find_targets(src.text[item.body_start : item.end], first_line=src.line_of(item.body_start))
+    body = src.text[item.body_start : item.end]
+    # 街道综治办制作…横幅共计75条: a figure in a clause that reports a result is a statistic, not a target
+    targets = find_targets(body, first_line=src.line_of(item.body_start))
+    if targets and has_result_cue(body):
+        targets = [t for t in targets if _target_mood(body, t.quote) != RESULT]
     for target in targets:
-        target.quote = _as_written(src, target.quote, item.body_start, item.end)
-    duties = find_duties(joined)
-    duties += find_inline_duties(joined, duties)
+        target.quote = src.written(target.quote, item.body_start, item.end)
+    heads = _heading_departments(src, item)
+    duties = _own_department(item, joined) + find_duties(joined)
+    duties += find_inline_duties(joined, duties + [duty for duty, _ in heads])
     return Measure(
         id="",  # numbered once the outline and the tables are merged in document order
         key=item.key,
         heading=item.heading,
         text=text,
         line=item.line,
-        assignments=[_assignment(src, joined, duty) for duty in duties],
+        assignments=[a for _, a in heads] + [to_assignment(src, joined, duty) for duty in duties],
         targets=targets,
-        topics=find_topics((item.heading or "") + "\n" + text),
+        topics=find_topics((item.heading or "") + "\n" + joined.text),
     )
 
 
-def _row_measure(src: Source, row: TaskRow) -> Measure:
-    """A task-table row: key = its 序号, text = the task cell with the 完成时限 cell appended (so deadlines
-    are read with it), duties from the unit columns (explicit) and inline actors of the task cell."""
-    line_start, line_end = src.line_span(row.line)
-    task = row.cells["task"]
-    t_start, t_end = line_start + task.start, line_start + task.end
-    text = src.text[t_start:t_end]
-    deadline = row.cells.get("deadline")
-    if deadline:
-        text = f"{text.rstrip()}（完成时限：{src.text[line_start + deadline.start : line_start + deadline.end]}）"
-    sentence = src.text[t_start:t_end].strip().rstrip("。")
-    heading = sentence if sentence and "。" not in sentence and len(sentence) <= _MAX_ROW_HEADING else None
-    cells = [
-        (kind, src.text[line_start + c.start : line_start + c.end], line_start + c.start, line_start + c.end)
-        for kind, c in row.cells.items()
-    ]
-    assignments = [
-        Assignment(d.as_written, d.as_written, d.role, d.basis, src.quote(d.start, d.end), row.line)
-        for d in find_column_duties(cells)
-    ]
-    joined = join_lines(src, t_start, t_end)
-    inline = find_inline_duties(joined, find_column_duties(cells))
-    assignments += [_assignment(src, joined, duty) for duty in inline]
-    targets = _row_targets(src, row, src.text[t_start:t_end], line_start, line_end)
-    return Measure(
-        id="",
-        key=row.key,
-        heading=heading,
-        text=text,
-        line=row.line,
-        assignments=assignments,
-        targets=targets,
-        topics=find_topics(text),
-    )
+def _target_mood(text: str, quote: str) -> str:
+    at = text.find(quote)
+    return mood_of(text, at, at + len(quote), OBLIGATION) if at != -1 else OBLIGATION
 
 
-_MAX_ROW_HEADING = 45
+def _own_department(item: Item, joined: Joined) -> list[Duty]:
+    """The department an item opens with: its first sentence (（二）公安部门。协助…), a name and a colon
+    (3.市民政局：负责…) or, in a regulation, the subject of the article (第十六条 省监察厅参加…); it leads the item
+    (a collective lower level implements)."""
+    if item.rank == ARTICLE:
+        clause_end = min((i for i in (joined.folded.find(c) for c in ",;。") if i != -1), default=len(joined.folded))
+        subjects = subject_names(joined.folded[:clause_end])
+        return [Duty(name, "implement" if is_collective(name) else "lead", "inline", 0, clause_end)
+                for name, _, _ in subjects]
+    if item.heading and not item.own_line and heading_department(item.heading):
+        name = heading_department(item.heading) or ""
+        return [Duty(name, "lead", "explicit", 0, min(len(joined.text), len(item.heading)))]
+    found = opening_department(joined.folded)
+    return [Duty(found[0], "lead", "explicit", found[1], found[2])] if found else []
 
 
-def _row_targets(src: Source, row: TaskRow, task: str, line_start: int, line_end: int) -> list[Target]:
-    """Targets of a row's task, read with its 完成时限 cell put first ("2016年底前，…"), the way the target
-    reader expects a deadline. A quote is cut back to the row as written: the deadline prefix is dropped,
-    and a quote that still is not in the row becomes the task cell."""
-    cell = row.cells.get("deadline")
-    prefix = f"{src.text[line_start + cell.start : line_start + cell.end]}，" if cell else ""
-    targets = find_targets(prefix + task, first_line=row.line)
-    row_text = src.text[line_start:line_end]
-    for target in targets:
-        quote = target.quote[len(prefix) :] if prefix and target.quote.startswith(prefix) else target.quote
-        if not quote or quote not in row_text:
-            quote = task
-        target.quote = _as_written(src, quote, line_start, line_end)
-        target.line = row.line
-    return targets
-
-
-def _assignment(src: Source, joined: Joined, duty: Duty) -> Assignment:
-    start, end = joined.source_span(duty.start, duty.end)
-    return Assignment(
-        agency=duty.as_written,  # resolved once the jurisdiction is known
-        as_written=duty.as_written,
-        role=duty.role,
-        basis=duty.basis,
-        quote=src.quote(start, end),
-        line=src.line_of(start),
-    )
+def _heading_departments(src: Source, item: Item) -> list[tuple[Duty, Assignment]]:
+    """A department named by an own-line heading of the item or of an item above it (（七）卫生部门职责、任务
+    over 1.–6.) leads the item; the evidence is that heading's line. The nearest such heading wins."""
+    node: Item | None = item
+    while node is not None:
+        name = heading_department(node.heading) if node.own_line or node is not item else None
+        if name:
+            _, end = src.line_span(node.line)
+            quote = src.quote(node.start, end).strip()
+            written = re.sub(r"\s+", "", src.quote(node.body_start, node.body_start + len(name))) \
+                if src.text.startswith(name, node.body_start) else name
+            assignment = Assignment(name, written, "lead", "explicit", quote, node.line)
+            return [(Duty(name, "lead", "explicit", 0, 0), assignment)]
+        node = node.parent
+    return []

@@ -30,9 +30,12 @@ from loaders.agencies import (
     expand_distributed_each,
     is_collective,
     looks_like_agency,
+    share_body,
+    share_place,
     split_agencies,
 )
-from loaders.text import Joined
+from loaders.model import Assignment
+from loaders.text import Joined, Source
 
 # Labels are short; bounding the scan keeps a pathological input (a label word followed by a
 # megabyte without a full stop) linear.
@@ -42,6 +45,8 @@ _BRACKETED_ROLE = re.compile(r"(.+?)[(（]([^()（）]+)[)）]")
 _ROUND = re.compile(r"[()]")
 _ANY_ROUND = re.compile(r"[(（)）]")
 _CLAUSE_MARKS = re.compile(r"[(（)）,，;；]")
+# Words of a bracketed note after a name that say what the unit does, not what it is called.
+_NOTE_WORDS = re.compile("牵头|配合|负责|协助|参与|单位|部门")
 
 
 @dataclass
@@ -54,6 +59,7 @@ class Duty:
     start: int  # joined-text span of the whole label
     end: int
     note: str | None = None  # e.g. how a name was expanded
+    canonical: str | None = None  # the body the name stands for when it is not the name itself (公安 → 公安部门)
 
 
 @cache  # built once per process: a build calls these for every measure
@@ -100,7 +106,31 @@ def find_duties(joined: Joined) -> list[Duty]:
         if any(a <= start < b for a, b in taken):
             continue
         duties.extend(_parse_note(joined.text[start + 1 : end - 1], start, end))
+    duties.extend(_named_roles(joined, taken))
     return _settle(duties)
+
+
+def _named_roles(joined: Joined, taken: list[tuple[int, int]]) -> list[Duty]:
+    """``省民政厅为牵头单位``: a body and the label it is given, the other way round (labels.tsv's words)."""
+    roles = _label_roles()
+    found: list[Duty] = []
+    if "为" not in joined.folded or not any("为" + word in joined.folded for word in roles):
+        return found  # (two substring tests spare most measures the pattern)
+    for m in _named_role_regex().finditer(joined.folded):
+        name = clean_name(joined.text[m.start("name") : m.end("name")])
+        if any(a <= m.start() < b for a, b in taken) or not looks_like_agency(name):
+            continue
+        role, basis = roles[m.group("label")]
+        found.append(Duty(name, "lead" if role == "list" else role, "explicit", m.start(), m.end()))
+    return found
+
+
+@cache
+def _named_role_regex() -> re.Pattern[str]:
+    words = sorted((row[0] for row in lexicon.table("labels.tsv")), key=len, reverse=True)
+    # the body is the whole clause before 为: it starts after a clause mark or at the start
+    return re.compile(r"(?:^|(?<=[,;。:\n]))(?P<name>[^\s,;。:()、“”为]{2,20})为(?P<label>"
+                      + "|".join(map(re.escape, words)) + ")")
 
 
 # Unit columns of a task table (loaders/tables.py) and the role and basis each gives.
@@ -236,9 +266,10 @@ def _clauses(content: str) -> list[str]:
     return [c for c in out if c.strip()]
 
 
-def _names(text: str) -> list[tuple[str, str | None, str | None]]:
-    """Names in a list, with a bracketed role (市公安局(牵头)) and expansion notes."""
-    names: list[tuple[str, str | None, str | None]] = []
+def _names(text: str) -> list[tuple[str, str | None, str | None, str | None]]:
+    """Names in a list, with a bracketed role (市公安局(牵头)), expansion notes and the body a name stands for
+    when it shares a part with its neighbour (省公安厅、司法厅 → 省司法厅; 各市、县人民政府 → 各市人民政府)."""
+    names: list[tuple[str, str | None, str | None, str | None]] = []
     previous = ""
     for a, b in split_agencies(text):
         raw = clean_name(text[a:b])
@@ -248,12 +279,17 @@ def _names(text: str) -> list[tuple[str, str | None, str | None]]:
             verb_role = dict(_verbs()).get(m.group(2))
             if verb_role:
                 raw, role = m.group(1), verb_role
+            elif _NOTE_WORDS.search(m.group(2)):
+                raw = m.group(1)  # 区统计局(数据统计评估牵头单位): a note on its part, not a part of its name
         note = None
         expanded = expand_bare_body(previous, raw) or expand_distributed_each(previous, raw)
         if expanded:
             note = f'{expanded}: expanded from "{previous}、{raw}"'
             raw = expanded
-        names.append((raw, role, note))
+            body = share_body(previous, expanded)
+            if body and names:
+                names[-1] = (*names[-1][:3], body)
+        names.append((raw, role, note, share_place(previous, raw) if previous else None))
         previous = raw
     return names
 
@@ -265,11 +301,11 @@ def _parse_content(content: str, role: str, basis: str, start: int, end: int) ->
         agencies, verb_role = _split_clause(clause)
         if verb_role and not agencies.strip():
             agencies, verb_role = clause, None
-        for name, bracket_role, note in _names(agencies):
+        for name, bracket_role, note, canonical in _names(agencies):
             if bracket_role or verb_role:
-                duties.append(Duty(name, bracket_role or verb_role or "", "explicit", start, end, note))
+                duties.append(Duty(name, bracket_role or verb_role or "", "explicit", start, end, note, canonical))
             else:
-                duties.append(Duty(name, role, basis, start, end, note))
+                duties.append(Duty(name, role, basis, start, end, note, canonical))
     return duties
 
 
@@ -280,11 +316,11 @@ def _parse_note(content: str, start: int, end: int) -> list[Duty]:
     for clause in _clauses(content):
         agencies, verb_role = _split_clause(clause)
         names = _names(agencies)
-        if not names or not all(looks_like_agency(n) for n, _, _ in names):
+        if not names or not all(looks_like_agency(n) for n, *_ in names):
             return []
         has_verb = has_verb or verb_role is not None
-        for name, bracket_role, note in names:
-            duties.append(Duty(name, bracket_role or verb_role or "list", "explicit", start, end, note))
+        for name, bracket_role, note, canonical in names:
+            duties.append(Duty(name, bracket_role or verb_role or "list", "explicit", start, end, note, canonical))
     return duties if has_verb else []
 
 
@@ -310,3 +346,18 @@ def _settle(duties: list[Duty]) -> list[Duty]:
             settled[d.as_written] = d
     order = {d.as_written: i for i, d in reversed(list(enumerate(duties)))}
     return sorted(settled.values(), key=lambda d: order[d.as_written])
+
+
+def to_assignment(src: Source, joined: Joined, duty: Duty) -> Assignment:
+    """A duty found in a joined text as an assignment: its quote is the label's source text as written, its line
+    the label's first line, its name as written the name as the file writes it (the agency is the name as read,
+    resolved once the document's place is known)."""
+    start, end = joined.source_span(duty.start, duty.end)
+    return Assignment(
+        agency=duty.canonical or duty.as_written,
+        as_written=src.written_name(duty.as_written, start, end),
+        role=duty.role,
+        basis=duty.basis,
+        quote=src.quote(start, end),
+        line=src.line_of(start),
+    )

@@ -27,20 +27,28 @@ from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 
 from loaders import lexicon
-from loaders.agencies import clean_name, expand_bare_body, expand_distributed_each, is_collective
+from loaders.agencies import (
+    clean_name,
+    expand_bare_body,
+    expand_distributed_each,
+    is_collective,
+    share_body,
+    share_place,
+    split_agencies,
+)
 from loaders.duties import Duty
 from loaders.text import Joined
 
-__all__ = ["find_inline_duties", "is_inline_agency"]
+__all__ = ["find_inline_duties", "is_generic_body", "is_inline_agency", "subject_names"]
 
 _MAX_NAME = 20
-_MAX_ITEMS = 12
+_MAX_ITEMS = 24  # a joint meeting lists its twenty member units in one sentence
 _MODAL_WINDOW = 80
 _MAX_CUES = 64
 # Clauses end at these (folded text): the subject of a clause is at its start.
 _CLAUSE_ENDS = frozenset(",;。!?:\n")
 _CLAUSE_MARKS = re.compile("[“”、" + "".join(re.escape(c) for c in sorted(_CLAUSE_ENDS)) + "]")
-_NAME_CHARS = re.compile(r"[\u4e00-\u9fff0-9A-Za-z()]+")
+_NAME_CHARS = re.compile(r"[\u4e00-\u9fff0-9A-Za-z()、]+")  # 、 only inside brackets: 各县(市、区)人民政府
 _TRAILING_BRACKET = re.compile(r"\([^()]*\)$")
 _SEPARATORS = ("以及", "、", "和", "及", "与")
 _ADVERB_BEFORE_MODAL = "也都还均亦"
@@ -68,6 +76,7 @@ class _Lexicon:
     modals: tuple[str, ...]
     not_modals: tuple[str, ...]
     partners: tuple[str, ...]
+    guided: tuple[str, ...]
     blockers: tuple[str, ...]
     reporting: tuple[str, ...]
     verbs: tuple[str, ...]
@@ -90,6 +99,8 @@ class _Lexicon:
     verb_sizes: tuple[int, ...] = ()  # the lengths of the verbs, shortest first
     longest_bare: int = 0
     vocab: tuple[str, ...] = ()  # qualifiers, generics and bares, longest first (_only_generic_words)
+    inner_blockers: tuple[str, ...] = ()  # officials and staff: never inside a body's name (办公室主任)
+    not_modal_starts: frozenset[str] = frozenset()
 
 
 @cache  # read once per process
@@ -119,6 +130,7 @@ def _lexicon() -> _Lexicon:
         modals=of("modal"),
         not_modals=of("not-modal"),
         partners=of("partner"),
+        guided=of("guided"),
         blockers=of("blocker"),
         reporting=of("reporting"),
         verbs=of("verb") + of("by") + of("partner") + of("causative") + of("modal"),
@@ -140,6 +152,12 @@ def _lexicon() -> _Lexicon:
     lex.verb_starts = frozenset(w[:1] for w in lex.verbs)
     lex.verb_sizes = tuple(sorted({len(w) for w in lex.verbs}))
     lex.longest_bare = max(map(len, lex.bares), default=0)
+    # Officials and staff named inside a candidate (办公室主任由…) unmake it, unless a body's own word holds them
+    # (委员 in 委员会) or they are leadership words that follow a body (统一领导).
+    body_words = suffixes + generics + bares
+    lex.not_modal_starts = frozenset(w[:1] for w in lex.not_modals)
+    lex.inner_blockers = tuple(w for w in lex.blockers if len(w) >= 2 and "领导" not in w and w not in ("主导", "代表")
+                               and not any(w in b for b in body_words))
     lex.vocab = tuple(sorted(lex.qualifiers + lex.generics + lex.bares, key=lambda w: -len(w)))
     # Alternatives are tried in order, so the match is the first word of ``vocab`` that fits, as a scan would find.
     lex.regex["vocab"] = _alternation(lex.vocab)
@@ -194,10 +212,12 @@ def _name_kind(name: str) -> str | None:
     depth = 0
     for ch in name:
         depth += 1 if ch == "(" else -1 if ch == ")" else 0
-        if depth < 0 or depth > 1:
+        if depth < 0 or depth > 1 or (ch == "、" and not depth):
             return None
     if depth:
         return None
+    if any(word in name for word in lex.inner_blockers):
+        return None  # 办公室主任由…: an official or staff, not a body
     base = _TRAILING_BRACKET.sub("", name)
     if not base or base.endswith(lex.nots):
         return None
@@ -242,6 +262,11 @@ def _is_place(name: str) -> bool:
 def is_inline_agency(name: str) -> bool:
     """Whether a phrase names a body that can act: 省反恐办, 各级公安机关, 县(市区) — not 有关部门, 场所."""
     return _name_kind(re.sub(r"\s+", "", name)) == "agency"
+
+
+def is_generic_body(name: str) -> bool:
+    """Whether a phrase names bodies only by kind (有关部门, 相关各单位, 各部门): nobody in particular."""
+    return _name_kind(re.sub(r"\s+", "", name)) == "generic"
 
 
 def _splits_word(text: str, end: int) -> bool:
@@ -302,6 +327,7 @@ class _Name:
     end: int
     written: str  # folded text, or the expansion of a bare body (各县(市区)党委、政府 → 各县(市区)政府)
     agency: bool
+    canonical: str | None = None  # the body a field names (公安 of 公安、民政部门 → 公安部门), when not ``written``
 
 
 def _one_name(text: str, pos: int, previous: str, need_predicate: bool) -> tuple[_Name, str] | None:
@@ -340,6 +366,10 @@ def _name_limit(text: str, pos: int, stop: int, lex: _Lexicon) -> int:
     if text[pos : pos + 1] in ("(", ")"):
         return pos
     bad = lex.not_name.search(text, pos, stop)
+    # 各县(市、区): a 、 inside brackets is part of the name
+    while bad is not None and text[bad.start()] == "、" and "(" in text[pos : bad.start()] \
+            and _open_brackets(text, pos, bad.start()):
+        bad = lex.not_name.search(text, bad.end(), stop)
     limit = bad.start() if bad else stop
     verb = _verb_end(text, pos, lex)
     if verb >= 0:
@@ -347,10 +377,16 @@ def _name_limit(text: str, pos: int, stop: int, lex: _Lexicon) -> int:
     return limit
 
 
+def _open_brackets(text: str, start: int, end: int) -> bool:
+    return text.count("(", start, end) > text.count(")", start, end)
+
+
 def _verb_end(text: str, pos: int, lex: _Lexicon) -> int:
     """Where the shortest verb at ``pos`` ends, or -1: ``text[pos:]`` starts with no verb."""
     if text[pos : pos + 1] not in lex.verb_starts and "" not in lex.verb_set:
         return -1
+    if text[pos : pos + 1] in lex.not_modal_starts and lex.regex["not_modals"].match(text, pos):
+        return -1  # 应急管理部门: 应急 is no modal, so no verb either
     for size in lex.verb_sizes:
         if text[pos : pos + size] in lex.verb_set:
             return pos + size
@@ -393,7 +429,13 @@ def _names(text: str, pos: int, need_predicate: bool, modal: bool = False) -> li
         if found is None:
             if names and text[pos - 1 : pos] == "、" and _ETC_LIST.match(text[pos : pos + _ETC_WINDOW]):
                 break  # a list of actors closed by 等 and a category: the others are not bodies
-            return []
+            skipped = _vetoed_item(text, pos) if names else None
+            if skipped is None:
+                return []
+            pos, how = skipped  # 卫生健康部门、医疗机构应当…: an institution it regulates, listed with it
+            if how == "end":
+                break
+            continue
         name, how = found
         if names and name.agency and text[pos - 1 : pos] == "、":
             # 各区、县(市)要…: the 各 carries over to the levels after it, as in a label's list (not across 及:
@@ -401,6 +443,13 @@ def _names(text: str, pos: int, need_predicate: bool, modal: bool = False) -> li
             expanded = expand_distributed_each(previous, name.written)
             if expanded:
                 name = replace(name, written=expanded)
+                body = share_body(previous, expanded)  # 各市、县人民政府: 各市 stands for 各市人民政府
+                if body:
+                    names[-1] = replace(names[-1], canonical=body)
+            elif previous:
+                shared = share_place(previous, name.written)  # 省公安厅、司法厅: 司法厅 is 省司法厅
+                if shared:
+                    name = replace(name, canonical=shared)
         names.append(name)
         previous = name.written
         if how == "end":
@@ -411,6 +460,31 @@ def _names(text: str, pos: int, need_predicate: bool, modal: bool = False) -> li
     else:
         return []
     return [n for n in names if n.agency]
+
+
+def _vetoed_item(text: str, pos: int) -> tuple[int, str] | None:
+    """An item of a list that is explicitly no body (医疗机构, 金融机构: a ``not`` ending): where the next item
+    starts and ``sep``, or where the list ends and ``end``; None for anything else."""
+    lex = _lexicon()
+    stop = min(len(text), pos + _MAX_NAME)
+    if _not_words(lex.nots).search(text, pos, stop) is None:
+        return None  # (most lists name no such item: one search says so)
+    for end in range(pos + 2, stop + 1):
+        if not _NAME_CHARS.fullmatch(text[end - 1]) or text[end - 1] == "、":
+            return None
+        if not text.endswith(lex.nots, pos, end):
+            continue
+        rest = text[end : end + _LOOKAHEAD]
+        for separator in _SEPARATORS:
+            if rest.startswith(separator):
+                return end + len(separator), "sep"
+        return (end, "end") if _predicate_ok(rest) else None
+    return None
+
+
+@cache
+def _not_words(nots: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, nots)) or r"(?!)")
 
 
 @cache  # one per cue word of the lexicon
@@ -439,6 +513,48 @@ def _occurrences(text: str, words: tuple[str, ...], vetoes: tuple[str, ...] = ()
 _ELIDED_SUBJECT_VERBS = ("负责", "牵头")
 
 
+# A list of departments named by their field, closed by a kind word: 公安、民政、城管部门 · 教育、卫生等部门配合 ·
+# 司法行政、民政等有关主管部门 · 自然资源、住建、司法等协同配合. The separator between items is never part of
+# an item, so the repeat cannot backtrack.
+_STEM_LIST = re.compile(
+    r"((?:[\u4e00-\u9fff]{2,10}、){0,23}[\u4e00-\u9fff]{2,10}?)"
+    r"(?:等(?:有关|相关)?(?:主管|职能)?(?P<etc>部门|单位|机关)|(?P<kind>部门|机关)|等(?=协同|配合|参与|协助))"
+)
+# A list of bodies an actor organises, closed by how many they are: 组织教育局等十二个部门…
+_JOINERS = re.compile("以及|和|及|与")
+_COUNTED_TAIL = re.compile(r"等[\d一二三四五六七八九十两]{1,3}[个家]?(?:部门|单位|部门和单位|家单位)")
+
+
+@cache
+def _stems() -> frozenset[str]:
+    return frozenset(lexicon.words("department_stems.txt"))
+
+
+def _stem_list(text: str, pos: int) -> tuple[list[_Name], int] | None:
+    """The departments of a list named by their field (see ``_STEM_LIST``), each as written with the body it
+    stands for (公安 → 公安部门), and where the list ends; None when an item is neither a known field
+    (``data/department_stems.txt``) nor a body."""
+    found = _STEM_LIST.match(text, pos)
+    if found is None:
+        return None
+    kind = found.group("kind")
+    body = "机关" if (kind or found.group("etc")) == "机关" else "部门"
+    names, at = [], pos
+    items = found.group(1).split("、")
+    for n, item in enumerate(items):
+        last = n == len(items) - 1
+        written = item + kind if last and kind else item
+        if item in _stems():
+            field = written == item and not is_inline_agency(item)  # 残联, 法院 are bodies by themselves
+            names.append(_Name(at, at + len(written), written, True, item + body if field else None))
+        elif is_inline_agency(written):
+            names.append(_Name(at, at + len(written), written, True))
+        else:
+            return None
+        at += len(item) + 1
+    return names, found.end()
+
+
 def _clause_actors(text: str, previous_clause: str) -> list[tuple[_Name, str]]:
     """Names in one clause (folded text) with their roles."""
     lex = _lexicon()
@@ -454,12 +570,24 @@ def _clause_actors(text: str, previous_clause: str) -> list[tuple[_Name, str]]:
             found.extend((n, "lead") for n in _elided_subject(previous_clause))
         return found
     subject = _names(text, start, need_predicate=True)
+    subject_end = subject[-1].end if subject else start
+    # a list of fields ends in a kind word or 等: a clause with neither holds none
+    lists_fields = "等" in text or "部门" in text or "机关" in text
+    stems = _stem_list(text, start) if lists_fields and len(subject) <= 1 else None
+    if stems and len(stems[0]) > len(subject) and _predicate_ok(text[stems[1] : stems[1] + _LOOKAHEAD]):
+        subject, subject_end = stems
     # 市司法局、市民政局配合…: a subject whose verb is 配合 itself is a partner (but 政法部门要配合家庭… leads).
-    partner = bool(subject) and bool(lex.regex["partners"].match(text, subject[-1].end))
+    partner = bool(subject) and bool(lex.regex["partners"].match(text, subject_end))
     found.extend((n, "co" if partner else "lead") for n in subject)
     if not subject and text.startswith(_ELIDED_SUBJECT_VERBS, start):
         found.extend((n, "lead") for n in _elided_subject(previous_clause))
     for _, end in _occurrences(text, lex.bys, lex.not_bys) if lex.by_search.search(text) else ():
+        if "组成" in text:  # 由省民政厅、省综治办…等20个部门和单位组成: the members, not the actors
+            members = _names(text, end, need_predicate=False)
+            tail = members[-1].end if members else end
+            if members and (text.startswith("组成", tail) or _COUNTED_TAIL.match(text, tail)):
+                found.extend((n, "co") for n in members)
+                continue
         found.extend((n, "lead") for n in _names(text, end, need_predicate=True))
     pos, tries = text.find("各", start + 1), 0
     while pos != -1 and tries < _MAX_CUES:
@@ -469,7 +597,38 @@ def _clause_actors(text: str, previous_clause: str) -> list[tuple[_Name, str]]:
             found.extend((n, "lead") for n in _names(text, pos, need_predicate=True, modal=True))
         pos = text.find("各", pos + 1)
     for _, end in _occurrences(text, lex.partners) if lex.partner_search.search(text) else ():
-        found.extend((n, "co") for n in _names(text, end, need_predicate=False))
+        partners = _names(text, end, need_predicate=False)
+        stems = _stem_list(text, end) if lists_fields and len(partners) <= 1 else None
+        if stems and len(stems[0]) > len(partners):
+            partners = stems[0]
+        found.extend((n, "co") for n in partners)
+    for _, end in _occurrences(text, lex.guided) if "督促" in text else ():
+        # 督促指导各县（市、区）人民政府、各相关部门… / 督促…物业服务企业、村民委员会、居民委员会…: the bodies told
+        # to act, among others that are no bodies
+        found.extend((n, "implement") for n in _listed_bodies(text, end))
+    for _, end in _occurrences(text, ("组织",)) if "组织" in text and _COUNTED_TAIL.search(text) else ():
+        # 组织教育局等十二个部门协作联动: the bodies an actor organises, counted, take part (co)
+        organised = _names(text, end, need_predicate=False)
+        if organised and _COUNTED_TAIL.match(text, organised[-1].end):
+            found.extend((n, "co") for n in organised)
+    return found
+
+
+def _listed_bodies(text: str, pos: int) -> list[_Name]:
+    """The items of a list at ``pos`` (up to the clause end, 、 between them outside brackets) that are bodies;
+    an item runs to a 以及/和/及/与 (居民委员会以及其他单位和个人) and starts after a 的 (本辖区内的物业服务企业)."""
+    region = text[pos : pos + _ETC_WINDOW]
+    found: list[_Name] = []
+    for a, b in split_agencies(region):
+        item = region[a:b]
+        joiner = _JOINERS.search(item)
+        last = joiner is not None
+        item = item[: joiner.start()] if joiner else item
+        cut = item.rfind("的") + 1
+        if _name_kind(item[cut:]) == "agency":
+            found.append(_Name(pos + a + cut, pos + a + len(item), item[cut:], True))
+        if last:
+            break
     return found
 
 
@@ -483,6 +642,13 @@ def _elided_subject(previous_clause: str) -> list[_Name]:
         return []
     # Offsets are relative to the previous clause; the caller quotes the clause that states the duty.
     return [_Name(0, 0, name, True)]
+
+
+def subject_names(folded: str) -> list[tuple[str, int, int]]:
+    """The names a clause opens with, whatever follows them: the subject of a regulation's article
+    (第十六条 省监察厅参加事故的调查处理…), written, start and end."""
+    start = _strip_openers(folded, 0, _lexicon().regex["clause_openers"])
+    return [(n.written, n.start, n.end) for n in _names(folded, start, need_predicate=False)]
 
 
 def find_inline_duties(joined: Joined, explicit: Iterable[Duty] = ()) -> list[Duty]:
@@ -514,7 +680,7 @@ def find_inline_duties(joined: Joined, explicit: Iterable[Duty] = ()) -> list[Du
                 if _same_body(written, known):
                     continue
                 known.append(written)
-                duties.append(Duty(written, role, "inline", q_start, q_end))
+                duties.append(Duty(written, role, "inline", q_start, q_end, canonical=name.canonical))
             previous = clause
     return duties
 
@@ -549,6 +715,8 @@ def _same_body(name: str, known: list[str]) -> bool:
     for other in known:
         if name == other or other.endswith(name):
             return True
+        if name in _stems() and other.startswith(name):
+            return True  # 消防救援 after 消防救援机构: the field of a body already named
         if name == "各" + other or other == "各" + name:
             return True
     return False

@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import cache
 
 from loaders import lexicon
+from loaders.agencies import resolve_place
 from loaders.text import Source
 
 _CJK = "\u4e00-\u9fff"
@@ -39,7 +41,7 @@ class Metadata:
 
 
 def _nonblank_lines(source: Source) -> list[int]:
-    return [i + 1 for i, line in enumerate(source.text.split("\n")) if line.strip()]
+    return source.nonblank_lines()
 
 
 def _line(source: Source, number: int, folded: bool = False) -> str:
@@ -172,43 +174,68 @@ def _stopped(name: str) -> bool:
 
 
 def leading_place(text: str | None) -> str | None:
-    """The place a title or issuer starts with: 呼和浩特市“平安…” → 呼和浩特市."""
+    """The place a title or issuer starts with: 呼和浩特市“平安…” → 呼和浩特市, 岳阳楼区2019年… → 岳阳楼区; a
+    news title's dateline names it by its stem (博白:多部门协作… → 博白县). Only a place of the place table
+    (``places.tsv``) counts: 整治主要由县 or 相关县 never does."""
     if not text:
         return None
     text = re.sub(r"^(?:中共|中国共产党)", "", re.sub(r"\s+", "", text))
     suffixes = "|".join(re.escape(s) for s in lexicon.words("place_suffixes.txt"))
-    m = re.match(rf"[{_CJK}]{{2,10}}?(?:{suffixes})", text)
-    if not m or _stopped(m.group(0)):
-        return None
-    return m.group(0)
+    for m in re.finditer(rf"(?=([{_CJK}]{{2,10}}?(?:{suffixes})))", text[:12]):
+        if m.start() == 0 and not _stopped(m.group(1)) and resolve_place(m.group(1)):
+            return resolve_place(m.group(1))
+    dateline = re.match(rf"([{_CJK}]{{2,6}})[:：]", text)
+    return _place_of_stem(dateline.group(1)) if dateline else None
+
+
+def _place_of_stem(stem: str) -> str | None:
+    """A place written without its level word (博白 → 博白县), if exactly one level word makes it a place."""
+    found = {resolve_place(stem + level) for level in lexicon.words("place_suffixes.txt")} - {None}
+    known = resolve_place(stem)
+    return known or (found.pop() if len(found) == 1 else None)
+
+
+# Book titles cite laws and plans of other places (《广西壮族自治区实施<消防法>办法》): not the text's own place.
+_BOOK_TITLE = re.compile(r"《[^《》\n]{0,80}》")
+
+
+@cache
+def _verbs() -> tuple[str, ...]:
+    """Verbs of two characters or more (inline.tsv): a place name read across one is no mention of a place."""
+    kinds = ("verb", "partner", "by", "modal", "causative", "guided")
+    return tuple(row[0] for row in lexicon.table("inline.tsv") if len(row) > 1 and row[1] in kinds and len(row[0]) > 1)
 
 
 def most_frequent_place(text: str) -> str | None:
-    """The city (or province, county) a text mentions most, for documents without a place in the title.
+    """The place a text mentions most, for documents without a place in the title: a place of the place table
+    mentioned twice or more, or the only one the text mentions at all. Book titles (《…》) do not count.
 
-    Every 市/省/县 with two to five characters before it is a candidate; a candidate whose one-
-    character-longer form is about as frequent is a fragment (和浩特市 of 呼和浩特市) and is skipped.
+    Every 市/省/县/区/旗/州 with two to five characters before it is a candidate, and only those the place table
+    knows count (so 和浩特市 of 呼和浩特市, 整治主要由县 never do).
     """
+    text = _BOOK_TITLE.sub(lambda m: " " * len(m.group()), text)
     counts: Counter[str] = Counter()
-    for m in re.finditer("市|省|县|自治区", text):
+    for m in re.finditer("市|省|县|区|旗|州|自治区", text):
         run = re.search(f"[{_CJK}]{{1,5}}$", text[max(0, m.start() - 5) : m.start()])
         if run:
             stem = run.group(0)
             for size in range(2, len(stem) + 1):
                 counts[stem[-size:] + m.group(0)] += 1
-    # For each name, the count of its most frequent one-character-longer form.
-    longer: dict[str, int] = {}
-    for name, count in counts.items():
-        shorter = name[1:]
-        longer[shorter] = max(longer.get(shorter, 0), count)
     best: tuple[int, int, str] | None = None
+    known: set[str] = set()
     for name, count in counts.items():
-        if count < 2 or longer.get(name, 0) >= 0.8 * count or _stopped(name):
+        if _stopped(name) or name.startswith(_verbs()):
+            continue  # 县发改委要会同县督查落实办: 会同 is the verb, not 会同县
+        place = resolve_place(name)
+        if place is None:
             continue
-        key = (count, len(name), name)
-        if best is None or key > best:
+        known.add(place)
+        key = (count, len(name), place)
+        if count >= 2 and (best is None or key > best):
             best = key
-    return best[2] if best else None
+    if best:
+        return best[2]
+    return known.pop() if len(known) == 1 else None
 
 
 def _report_score(source: Source) -> int:

@@ -16,14 +16,21 @@ from loaders import lexicon
 from loaders.text import Joined, Source, join_lines
 
 _CN = "一二三四五六七八九十百零〇"
-_MARKER = re.compile(
-    rf"[ \t]*(?:#{{1,6}}[ \t]*)?(?:"
-    rf"(?P<r1>[{_CN}]{{1,4}})[、.]"
+# The numbering of plans (一、 （一） 1、 （1）) and of regulations: 第X章/节/编/部分 group articles and are never
+# work items; 第X条 articles are (a regulation is a list of them, each a duty with its subject as actor).
+_MARKER_CORE = (
+    rf"(?:第(?P<r_1>[{_CN}]{{1,4}})(?:章|节|编|部分)"
+    rf"|第(?P<r0>[{_CN}]{{1,6}})条(?=[ \t\u3000]|[\u4e00-\u9fff“])"
+    rf"|(?P<r1>[{_CN}]{{1,4}})[、.]"
     rf"|\((?P<r2>[{_CN}]{{1,4}})\)"
     rf"|(?P<r3>\d{{1,3}})(?:、|\.(?!\d))"
     rf"|\((?P<r4>\d{{1,3}})\)"
     rf")"
 )
+_MARKER = re.compile(rf"[ \t]*(?:#{{1,6}}[ \t]*)?{_MARKER_CORE}")
+_CHAPTER, _ARTICLE = -1, 0  # ranks below 一、 (1)
+ARTICLE = _ARTICLE
+_RANK_GROUPS = ((_CHAPTER, "r_1"), (_ARTICLE, "r0"), (1, "r1"), (2, "r2"), (3, "r3"), (4, "r4"))
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 # An inline heading is the first sentence of an item when it reads like a title: short and with at
@@ -87,25 +94,42 @@ class Item:
 # The marker at the start of any line, found in one pass over the text. No part of a marker matches a line
 # break, so each match lies within its line, as _MARKER.match bounded by the line would find it.
 _MARKER_LINE = re.compile("^" + _MARKER.pattern, re.M)
+# A marker inside a line, after a sentence ends and a blank: a page saved as one line (…送定点医院。 (三)城管部门。…).
+# It counts only in sequence, like any marker.
+_MARKER_INLINE = re.compile(rf"(?<=[。;!?])[ \t]+{_MARKER_CORE}")
 
 
-def _markers(source: Source, end: int) -> Iterator[tuple[int, re.Match[str]]]:
-    """(line, marker match) of every line that starts with a number marker, up to the first line starting at
-    or after ``end``."""
-    for m in _MARKER_LINE.finditer(source.folded):
-        if m.start() >= end:
-            return
-        yield source.line_of(m.start()), m
+def _markers(source: Source, end: int) -> Iterator[tuple[int, re.Match[str], bool]]:
+    """(line, marker match, at a line start) of every line that starts with a number marker, and of every marker
+    after a sentence end inside a line, up to ``end``."""
+    at_start = _MARKER_LINE.finditer(source.folded, 0, end)
+    if not _long_lines(source):  # (most texts: no line long enough to hold a marker inside it)
+        for m in at_start:
+            yield source.line_of(m.start()), m, True
+        return
+    inside = _MARKER_INLINE.finditer(source.folded, 0, end)
+    merged = sorted([(m, True) for m in at_start] + [(m, False) for m in inside], key=lambda pair: pair[0].start())
+    for m, line_start in merged:
+        yield source.line_of(m.start()), m, line_start
+
+
+_LONG_LINE = 300  # characters: a line this long holding several paragraphs is a page saved as one line
+
+
+def _long_lines(source: Source) -> bool:
+    """Whether any line is long enough to hold several numbered paragraphs."""
+    return max(map(len, source.text.split("\n")), default=0) > _LONG_LINE
 
 
 def _match_marker(source: Source, m: re.Match[str]) -> tuple[int, int, str, int, int] | None:
-    for rank in (1, 2, 3, 4):
-        raw = m.group(f"r{rank}")
+    for rank, group in _RANK_GROUPS:
+        raw = m.group(group)
         if raw is not None:
-            value = chinese_number(raw) if rank in (1, 2) else int(raw)
+            value = chinese_number(raw) if rank in (_CHAPTER, _ARTICLE, 1, 2) else int(raw)
             if not value:
                 return None
-            marker_start = m.start(f"r{rank}") - (1 if rank in (2, 4) else 0)
+            opening = {_CHAPTER: 1, _ARTICLE: 1, 2: 1, 4: 1}.get(rank, 0)  # 第 or the bracket before the number
+            marker_start = m.start(group) - opening
             return rank, value, source.text[marker_start : m.end()], marker_start, m.end()
     return None
 
@@ -119,7 +143,7 @@ def parse_outline(source: Source, end: int | None = None) -> list[Item]:
     last_value: dict[int, int] = {}
     # The last child of each rank per parent (None = top level), so checking a number is O(1).
     last_child: dict[tuple[int, int], Item] = {}
-    for line, m in _markers(source, end):
+    for line, m, line_start in _markers(source, end):
         found = _match_marker(source, m)
         if not found:
             continue
@@ -130,7 +154,13 @@ def parse_outline(source: Source, end: int | None = None) -> list[Item]:
         parent = stack[depth - 1] if depth else None
         sibling = last_child.get((id(parent), rank))
         previous = sibling.value if sibling else 0
-        if value not in (1, previous + 1, last_value.get(rank, 0) + 1):
+        # A page of a longer text may start inside a list (2. 3. then (七)): the first marker of a rank, before any
+        # marker above it (chapters aside: articles number on through them), may have any number.
+        # Inside a page saved as one line, a first top-level marker after the page's lower ones (…(五)财政部门。…
+        # 五、相关要求) also opens its list where the page starts.
+        opens_page = rank not in last_value and not any(0 <= r < rank for r in last_value) and (
+            line_start or any(r > rank for r in last_value))
+        if value not in (1, previous + 1, last_value.get(rank, 0) + 1) and not opens_page:
             continue  # out of sequence: a number inside wrapped running text
         item = Item(rank, value, marker.strip(), line, start, body_start, parent=parent)
         if sibling:
@@ -179,7 +209,7 @@ def _name_restarted_lists(source: Source, items: list[Item]) -> None:
 
 def _component(item: Item) -> str:
     # The top level is written 二、 but cited 二: the key drops its 、 (二（一）, 三·活动(一)).
-    return item.marker.rstrip("、.") if item.rank == 1 else item.marker
+    return item.marker.rstrip("、.") if item.rank == 1 else item.marker.strip()
 
 
 def _assign_keys(items: list[Item], roots: list[Item]) -> None:
@@ -189,7 +219,8 @@ def _assign_keys(items: list[Item], roots: list[Item]) -> None:
     runs_on = len({id(c.parent) for c in second}) > 1 and [c.value for c in second] == list(range(1, len(second) + 1))
     for item in items:
         parent_key = ""
-        if item.parent is not None and not (runs_on and item.parent.parent is None):
+        # A chapter groups articles but an article is cited alone (第二十一条, not 第四章第二十一条).
+        if item.parent is not None and not (runs_on and item.parent.parent is None) and item.parent.rank != _CHAPTER:
             parent_key = item.parent.key
         label = f"·{item.list_label}" if item.list_label else ""
         item.key = f"{parent_key}{label}{_component(item)}"
@@ -203,7 +234,8 @@ def _line_width(source: Source) -> int:
 def _assign_headings(source: Source, items: list[Item]) -> None:
     width = _line_width(source)
     for item in items:
-        _find_heading(source, item, width)
+        if item.rank != _ARTICLE:  # an article has no title: its first sentence is its first duty
+            _find_heading(source, item, width)
     groups: dict[tuple[int, int, int], list[Item]] = {}
     for item in items:
         groups.setdefault((id(item.parent), item.rank, item.list_no), []).append(item)
@@ -228,7 +260,8 @@ def _find_heading(source: Source, item: Item, width: int) -> None:
     if not rest:
         return
     own = line_end < item.end and "。" not in rest.rstrip("。") and not _CLAUSE_PUNCT.search(rest)
-    if own and source.text[line_end : item.end].strip():
+    # A title line with nothing under it but the items it heads ((七)卫生部门职责、任务 over 1.–6.) is a title too.
+    if own and (source.text[line_end : item.end].strip() or item.children):
         title = source.text[item.body_start : line_end].strip().rstrip("。")
         item.title_end = line_end + 1
         # A title wrapped by PDF extraction: a full-width line followed by a short unpunctuated one.
@@ -271,17 +304,20 @@ def _next_line(source: Source, start: int, end: int) -> tuple[int, int] | None:
     return None
 
 
-def find_work_items(items: list[Item]) -> list[Item]:
-    """The items that are work items: leaves below the top level, except preambles (指导思想).
+def _bare_title(source: Source, item: Item) -> bool:
+    """A top-level item that is only a title (二、任务分工 over a table): a section heading, not a work item."""
+    body = source.folded[item.body_start : item.end].strip()
+    return len(body) <= _MAX_HEADING and "\n" not in body and not _ANY_PUNCT.search(body)
 
-    The top level of a multi-level outline is sections (一、指导思想 with prose only is not a
-    measure); in a flat outline the top level is the work items.
-    """
-    deep = any(item.parent is not None for item in items)
+
+def find_work_items(items: list[Item], source: Source) -> list[Item]:
+    """The items that are work items: the leaves of the outline, except preambles (一、指导思想) and chapters."""
     preambles = set(lexicon.words("preamble_headings.txt"))
     chosen = []
     for item in items:
-        if item.children or (deep and item.parent is None):
+        # A leaf at the top is a section of prose only (一、主要职能 …, 五、相关要求 各县要…): a work item too,
+        # unless it is a preamble; chapters are never work items.
+        if item.children or item.rank == _CHAPTER or (item.parent is None and _bare_title(source, item)):
             continue
         if item.title and item.title.strip().rstrip("。") in preambles:
             continue

@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from loaders import lexicon
 from loaders.model import Outcome
+from loaders.mood import RESULT, clause_mood
 from loaders.numbers import (
     CJK,
     CompactText,
@@ -40,6 +42,7 @@ __all__ = ["find_outcomes"]
 # ("推动88名派出所所长、876名社区民警…"), so each figure gets its own clause.
 _CLAUSE = ",;:!?。、"
 _SHORT_OWNER = 3  # characters an unplaced owner may have before an unambiguous suffix (内蒙古警院)
+_BARE_VERB = 4  # characters: a metric this short before its figure is a verb (推动, 提醒约谈), not what is counted
 
 
 @dataclass(frozen=True)
@@ -85,8 +88,11 @@ def _lexicon() -> _Lexicon:
     # An actor is a name at the start of a clause, after any connective or time phrase: an organisation
     # (…公安局, …综治办) or a bare place (呼和浩特市) acting as subject. A suffix followed by a breaker
     # is part of a longer word (部门, 所长, 处理), not a name.
+    # or a level and a department's field (县财政拨付…, 市公安破获…: the body of that field at that level)
+    stems = alternation(lexicon.words("department_stems.txt"))
     actor = (
         rf"{opener}(?:(?P<org>[{CJK}]{{{lowest},{highest}}}?(?:{alternation(suffixes)}))"
+        rf"|(?P<stem>(?:省|市|县|区|旗|州)(?:{stems}))(?=[{CJK}])"
         rf"|(?P<place>[{CJK}]{{{place_low},{place_high}}}?(?:{alternation(agency['place_suffixes'])})))"
         rf"(?![{breakers}的])"
     )
@@ -159,8 +165,24 @@ class _Layout:
         return self.paragraph_starts[index] if index >= 0 else 0
 
 
-def find_outcomes(text: str, first_line: int = 1) -> list[Outcome]:
-    """Every reported figure in a news report, in text order, with its actor and period where stated."""
+_DATE_UNITS = frozenset({"日", "天", "月"})
+_DATE_CUES = frozenset({"截至", "截止", "至", "到"})
+_JOINERS = "和及与、或"
+_AFTER_STOP = re.compile(r"[和及与或]|\([^()]{0,40}\d")  # a joiner, or an aside with a figure of its own
+
+
+def _mood(compact: str, start: int, end: int, sentence_start: int, default: str) -> str:
+    """The clause's mood, else its sentence's up to the clause (as the layout cuts sentences: the compact text
+    has no line breaks), else the document's."""
+    return (clause_mood(compact[start:end]) or clause_mood(compact[sentence_start:end], "sentence") or default)
+
+
+def find_outcomes(text: str, first_line: int = 1, mood: str | None = None) -> list[Outcome]:
+    """Every reported figure in a news report, in text order, with its actor and period where stated.
+
+    With ``mood`` (the mood of a clause that states none: ``result`` in a news report, ``obligation`` in a plan)
+    only figures of clauses that report a result are kept (:mod:`loaders.mood`): a news item's 完成率要达到80%
+    is a target, a plan's 共计制作横幅75条 a statistic."""
     if not text or not text.strip():
         return []
     lex = _lexicon()
@@ -175,15 +197,30 @@ def find_outcomes(text: str, first_line: int = 1) -> list[Outcome]:
     period_starts = [start for start, _, _ in periods]
     figures = _drop_modifiers(_figures(compact, lex), compact, layout)
     outcomes: list[Outcome] = []
-    previous: tuple[int, str] | None = None  # sentence start and metric of the last figure
+    previous: tuple[int, str, int] | None = None  # sentence start, metric and end of the last figure
     for figure in figures:
         sentence_start, sentence_end, inherited = layout.sentence(figure.start)
         clause_start = scan_clause_start(compact, figure.start, _CLAUSE, sentence_start)
         clause_end = scan_clause_end(compact, figure.end, _CLAUSE, sentence_end)
-        metric = _metric(compact, lex, figure, clause_start, clause_end)
+        if mood and _mood(compact, clause_start, clause_end, sentence_start, mood) != RESULT:
+            continue
+        if figure.unit in _DATE_UNITS and compact[max(0, figure.start - 2) : figure.start] in _DATE_CUES:
+            continue  # 截至1031日: a date the page lost its 月 from, not a figure
+        listed_after = previous is not None and previous[0] == sentence_start and previous[2] > clause_start \
+            and compact[figure.start - 1 : figure.start] in tuple(_JOINERS)
+        if listed_after and previous is not None:
+            # "下降10.9%和35.01%": the second figure of a list; quoted bare, measured as the first, unless a noun
+            # of its own follows it (约谈3个乡镇和2个县直部门负责人)
+            clause_start = figure.start
+            own = _clean(compact[figure.end : clause_end], lex, leading_only=True)
+            metric = own if is_noun(own) and figure.unit not in ("%", "‰") else previous[1]
+        else:
+            metric = _metric(compact, lex, figure, clause_start, clause_end)
         if previous and previous[0] == sentence_start and lex.trend_only.fullmatch(metric):
             metric = previous[1] + metric  # "破获刑事案件1234起,同比上升12.5%": the rise is in those cases
-        previous = (sentence_start, metric)
+        if not is_noun(metric) and previous and previous[0] == sentence_start:
+            metric = previous[1]  # nothing measured of its own: the figure before it in the sentence
+        previous = (sentence_start, metric, figure.end)
         agency = _agency(actors, actor_starts, layout, sentence_start, figure.start)
         period = inherited
         index = bisect.bisect_left(period_starts, figure.start) - 1
@@ -209,10 +246,8 @@ def find_outcomes(text: str, first_line: int = 1) -> list[Outcome]:
 def _layout(text: str, view: CompactText, lex: _Lexicon, periods: list[tuple[int, int, str]]) -> _Layout:
     compact = view.text
     blocks: list[tuple[int, int, bool]] = []  # compact start, end, is heading
-    for match in re.finditer(r"[^\n]+(?:\n[ \t\u3000\r]*(?=\S)[^\n]*)*", text):
-        if not match.group().strip():
-            continue
-        start, end = view.to_compact(match.start()), view.to_compact(match.end())
+    for first, last in _paragraphs(text, lex):
+        start, end = view.to_compact(first), view.to_compact(last)
         if start >= end:
             continue
         block = compact[start:end]
@@ -220,7 +255,9 @@ def _layout(text: str, view: CompactText, lex: _Lexicon, periods: list[tuple[int
         heading = block.startswith("#") or (
             len(block) <= lex.heading_max and not _ends_sentence(block, lex) and (not blocks or ended)
         )
-        if blocks and not heading and not blocks[-1][2] and not ended:
+        opens = lex.opener.match(block)
+        if blocks and not heading and not blocks[-1][2] and not ended and not (opens and opens.end()):
+            # (a paragraph that opens with 下一步, 同时, 此外 … starts anew even after a lost full stop)
             # A page break inside a paragraph ("…深入践行\n\n习近平生态文明思想…"): join it back.
             blocks[-1] = (blocks[-1][0], end, False)
         else:
@@ -263,6 +300,25 @@ def _layout(text: str, view: CompactText, lex: _Lexicon, periods: list[tuple[int
     return _Layout([start for start, _, _ in blocks] or [0], sentence_starts, sentence_ends, inherited)
 
 
+def _paragraphs(text: str, lex: _Lexicon) -> list[tuple[int, int]]:
+    """Runs of non-blank lines, cut after a line that ends a sentence as well: a web page writes one paragraph
+    a line with no blank line between (an actor named in one does not act in the next)."""
+    spans = []
+    for match in re.finditer(r"[^\n]+(?:\n[ \t\u3000\r]*(?=\S)[^\n]*)*", text):
+        if not match.group().strip():
+            continue
+        start = match.start()
+        for line in re.finditer(r"[^\n]*\n?", match.group()):
+            if line.group().rstrip()[-1:] in lex.sentence_ends or line.end() == len(match.group()):
+                end = match.start() + len(line.group().rstrip("\n")) + line.start()
+                if text[start:end].strip():
+                    spans.append((start, end))
+                start = match.start() + line.end()
+                if line.end() == len(match.group()):
+                    break
+    return spans
+
+
 def _ends_sentence(block: str, lex: _Lexicon) -> bool:
     return bool(block) and block.rstrip("”’\"')")[-1:] in lex.sentence_ends
 
@@ -285,9 +341,9 @@ def _actors(compact: str, lex: _Lexicon, layout: _Layout) -> list[_Actor]:
     candidates += lex.actor_anywhere.finditer(compact)
     seen: set[int] = set()
     for match in sorted(candidates, key=lambda match: match.start()):
-        organisation = bool(match.group("org"))
-        name = match.group("org") or match.group("place")
-        name_start = match.start("org") if organisation else match.start("place")
+        group = "org" if match.group("org") else "stem" if match.group("stem") else "place"
+        organisation = group != "place"
+        name, name_start = match.group(group), match.start(group)
         if name_start in seen or not _plausible(name, organisation, lex):
             continue
         seen.add(name_start)
@@ -303,14 +359,14 @@ def _plausible(name: str, organisation: bool, lex: _Lexicon) -> bool:
     unambiguous suffix a short unplaced prefix is allowed too (内蒙古警院). 外部, 关键部 and
     试点推动派出所 are not names.
     """
-    if any(name.endswith(word) for word in lex.not_agencies) or lex.name_breakers.intersection(name):
+    if name.endswith(lex.not_agencies) or lex.name_breakers.intersection(name):
         return False
     if not organisation:
         return True
     placed = lex.placed.match(name)
     if placed and placed.end() < len(name):
         place = placed.group("place")
-        return not (place and any(place.endswith(word) for word in lex.not_agencies))
+        return not (place and place.endswith(lex.not_agencies))
     strong = lex.strong_suffix.search(name)
     return strong is not None and strong.start() <= _SHORT_OWNER
 
@@ -359,7 +415,10 @@ def _drop_modifiers(figures: list[_Figure], compact: str, layout: _Layout) -> li
         if figure.kind == "quantity" and re.match(f"[{CJK}]", follower) and follower != "的":
             _, sentence_end, _ = layout.sentence(figure.start)
             clause_end = scan_clause_end(compact, figure.end, _CLAUSE, sentence_end)
-            if index + 1 < len(figures) and figures[index + 1].start < clause_end:
+            following = figures[index + 1] if index + 1 < len(figures) else None
+            # 下降10.9%和35.01%, 约谈3个乡镇和2个部门: a list of figures, not a figure qualifying a noun
+            listed = following is not None and compact[following.start - 1 : following.start] in _JOINERS
+            if following is not None and following.start < clause_end and not listed:
                 continue
         kept.append(figure)
     return kept
@@ -367,19 +426,25 @@ def _drop_modifiers(figures: list[_Figure], compact: str, layout: _Layout) -> li
 
 def _metric(compact: str, lex: _Lexicon, figure: _Figure, clause_start: int, clause_end: int) -> str:
     """What the figure counts: the clause before it, without actor, time and filler words."""
-    before = compact[clause_start : figure.start]
-    actor = lex.actor.match(before)
+    whole = compact[clause_start : figure.start]
+    actor = lex.actor.match(whole)
     if actor:
-        before = before[actor.end() :]
+        before = whole[actor.end() :]
+        if not is_noun(_clean(before, lex)):
+            before = whole  # 建设并实体化运行义警工作站63个: the "actor" is what is counted
     else:
-        opener = lex.opener.match(before)
-        before = before[opener.end() :] if opener else before
+        opener = lex.opener.match(whole)
+        before = whole[opener.end() :] if opener else whole
     before = _clean(before, lex)
-    after = _clean(compact[figure.end : clause_end], lex, leading_only=True)
+    # what the figure counts ends at a joiner (3个乡镇|和2个…) or an aside in brackets
+    stop = _AFTER_STOP.search(compact, figure.end, clause_end)
+    after = _clean(compact[figure.end : stop.start() if stop else clause_end], lex, leading_only=True)
     if figure.kind == "consecutive":
         return before + after
     if figure.kind == "ranking" and not is_noun(before):
         return figure.scope + lex.ranking_suffix
+    if is_noun(after) and len(before) <= _BARE_VERB and figure.unit not in ("%", "‰"):
+        return before + after  # 推动88名派出所所长: what is counted follows the figure, the verb alone says nothing
     return before if is_noun(before) else after or before
 
 

@@ -298,6 +298,7 @@ def _numeric_goals(
 ) -> list[_Found]:
     found: list[_Found] = []
     last_end = -1  # end of the last accepted goal: a 每年 governs only the first quantity after it
+    previous: tuple[int, str] | None = None  # sentence start and metric of the last goal
     for group in _groups(lex.quantities.find(compact), compact, lex):
         first, last = group[0], group[-1]
         sentence_start, sentence_end = sentences.bounds(first.start)
@@ -332,8 +333,11 @@ def _numeric_goals(
             metric = before + after
         else:
             metric = before if is_noun(before) else before + after
+        if not is_noun(metric) and cue and previous and previous[0] == sentence_start:
+            metric = previous[1]  # "地区生产总值达到678亿元,增长9.5%": the growth is of the same figure
         if not is_noun(metric):
             continue  # "五个 100%": a number with nothing measured
+        previous = (sentence_start, metric)
         comparator = _comparator(cue[2] if cue else None, last.postfix, last.unit, lex)
         pairs = _pair_metrics(before, group, respectively, lex) if cue and metric == before else None
         follower = compact[last.end : last.end + 1]

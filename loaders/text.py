@@ -270,8 +270,12 @@ class Source:
 
     text: str
     original: str | None = None
+    # Where each character of ``text`` stands in ``original``, plus one entry for the end, when the parsers'
+    # text dropped characters the file has (pinyin glosses, loaders/noise.py); None when offsets are the same.
+    origin: list[int] | None = None
     folded: str = field(init=False)
     line_starts: list[int] = field(init=False)
+    _nonblank: list[int] | None = field(init=False, default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.folded = fold_punctuation(self.text)
@@ -283,8 +287,37 @@ class Source:
         self.line_starts = starts
 
     def quote(self, start: int, end: int) -> str:
-        """The source as written between two offsets (Traditional characters stay Traditional)."""
-        return (self.text if self.original is None else self.original)[start:end]
+        """The source as written between two offsets (Traditional characters stay Traditional, and glosses the
+        parsers' text left out are in it)."""
+        if self.original is None:
+            return self.text[start:end]
+        if self.origin is None:
+            return self.original[start:end]
+        # A gloss belongs to the character before it: a quote ending at 復 takes 復(fù).
+        first = self.origin[min(start, len(self.text))]
+        return self.original[first : self.origin[min(end, len(self.text))]] if end > start else ""
+
+    def nonblank_lines(self) -> list[int]:
+        """The 1-based numbers of the lines that hold more than blanks (found once: metadata asks several times)."""
+        if self._nonblank is None:
+            self._nonblank = [i + 1 for i, line in enumerate(self.text.split("\n")) if line.strip()]
+        return self._nonblank
+
+    def written(self, quote: str, start: int = 0, end: int | None = None) -> str:
+        """A quote found in the parsers' text, as the file writes it (Traditional, glosses kept); a quote the text
+        does not hold in ``start:end`` is returned as it is."""
+        if self.original is None or not quote:
+            return quote
+        pos = self.text.find(quote, start, len(self.text) if end is None else end)
+        return self.quote(pos, pos + len(quote)) if pos != -1 else quote
+
+    def written_name(self, name: str, start: int, end: int) -> str:
+        """A name read in ``start:end`` (blanks between its characters allowed), as the file writes it, blanks
+        removed; a name the span does not hold as such (an expansion: 各县(市区)政府) stays as read."""
+        if self.original is None or not name:
+            return name
+        found = re.compile(r"\s*".join(map(re.escape, name))).search(self.text, start, end)
+        return re.sub(r"\s+", "", self.quote(found.start(), found.end())) if found else name
 
     def line_of(self, offset: int) -> int:
         """1-based line number of an offset."""
@@ -319,6 +352,30 @@ class Joined:
             pos = self.offsets[start] if start < len(self.offsets) else (self.offsets[-1] + 1 if self.offsets else 0)
             return pos, pos
         return self.offsets[start], self.offsets[end - 1] + 1
+
+
+def as_written(source: Source, joined: Joined) -> str:
+    """The joined text as the file writes it: each run of characters that stand together in the source is
+    quoted from it (Traditional, glosses kept), the joins stay as they are."""
+    if source.original is None:
+        return joined.text
+    offsets, text = joined.offsets, source.text
+    inserted = [joined.text[k] != text[offsets[k]] for k in range(len(offsets))]
+    pieces, run = [], 0
+    for i in range(1, len(offsets) + 1):
+        if i == len(offsets) or offsets[i] != offsets[i - 1] + 1 or inserted[i - 1] or inserted[i]:
+            pieces.append(_piece(source, joined, run, i))
+            run = i
+    return "".join(pieces)
+
+
+def _piece(source: Source, joined: Joined, start: int, end: int) -> str:
+    """One run of a joined text, as written: an inserted join (a space or line break standing for a break that
+    was dropped) is kept as it is."""
+    first = joined.offsets[start]
+    if end - start == 1 and joined.text[start] != source.text[first]:
+        return joined.text[start]
+    return source.quote(first, joined.offsets[end - 1] + 1)
 
 
 def join_lines(source: Source, start: int, end: int) -> Joined:

@@ -91,8 +91,11 @@ def test_measure_with_two_keys_fails() -> None:
             lambda t: t + f'<{POLICE}> <http://www.w3.org/2004/02/skos/core#prefLabel> "公安局" .\n',
             "an agency needs exactly one skos:prefLabel",
         ),
-        # an agency without a place
-        (lambda t: without(t, POLICE, PA + "jurisdiction"), "an agency needs exactly one pa:jurisdiction"),
+        # an agency whose place is not a place
+        (
+            lambda t: t + f"<{POLICE}> <{PA}jurisdiction> <{M1}> .\n",
+            "an agency's pa:jurisdiction must be a pa:Jurisdiction (a place)",
+        ),
         # a kind that is neither plan nor report (and disagrees with the pa:Plan type)
         (lambda t: t.replace('"plan"', '"memo"'), 'a document needs exactly one pa:kind, "plan" or "report"'),
         # a shortcut edge with no assignment behind it

@@ -264,7 +264,7 @@ def test_markers_found_in_one_pass_are_the_line_by_line_ones(text: str) -> None:
         m = outline._MARKER.match(source.folded, start, end)
         if m:
             per_line.append((line, m.span(), m.groupdict()))
-    found = [(line, m.span(), m.groupdict()) for line, m in outline._markers(source, len(text))]
+    found = [(line, m.span(), m.groupdict()) for line, m, at_start in outline._markers(source, len(text)) if at_start]
     assert found == per_line
 
 
@@ -303,3 +303,49 @@ def test_binary_check_counts_as_before(raw: bytes) -> None:
     head = raw[:8192]
     controls = sum(1 for b in head if b < 0x20 and b not in _TEXT_CONTROLS)
     assert looks_binary(raw) == (b"\x00" in head or controls > len(head) // 20)
+
+
+def test_records_become_dicts_as_asdict_makes_them() -> None:
+    """Document.to_dict builds the dicts itself (asdict's generic deep copy was a third of `kg extract`)."""
+    from dataclasses import asdict
+    from pathlib import Path
+
+    from loaders import read
+
+    data = Path(__file__).resolve().parent.parent / "data" / "corpus_dev" / "docs"
+    seeds = Path(__file__).resolve().parents[2] / "samples" / "seeds"
+    for path in sorted(data.glob("*.txt")) + sorted(seeds.glob("*.txt")):
+        doc = read(path)
+        assert doc.to_dict() == asdict(doc), path.name
+        assert list(doc.to_dict()) == list(asdict(doc))  # the same key order: the same JSON
+
+
+def _noise_words() -> list[str]:
+    from loaders import noise
+
+    return list(noise._triggers()[0])
+
+
+@_EXAMPLES
+@given(st.lists(st.sampled_from(["接上页", "上页", "页", "首页", "首", "-", "—", "/", "(", "续上", "English", "Eng",
+                                 "中", " ", "\n", "由会员", "会员"]), max_size=30).map("".join))
+def test_noise_triggers_found_in_one_scan_are_those_the_text_holds(text: str) -> None:
+    from loaders import noise
+
+    assert noise._present_triggers(text) == {w for w in _noise_words() if w in text}
+
+
+@_EXAMPLES
+@given(st.lists(st.sampled_from(["序号", "责任单位", "任务", "工作任务", "：", ":", "市公安局", "加强", "|", "\t", "  ",
+                                 " ", "\u3000", "\n", "。", "完成时限"]), max_size=60).map("".join))
+def test_table_header_candidates_are_the_lines_a_plain_reading_picks(text: str) -> None:
+    from loaders import tables
+
+    def worth_a_look(line: str) -> bool:
+        body = line.strip()
+        has_word = any(word in line for word in tables._header_words())
+        short = len(body) <= tables._MAX_TITLE and not tables._LABEL.search(body)
+        return has_word and (short or tables._CELL_MARKS.search(body) is not None)
+
+    plain = [n for n, line in enumerate(text.split("\n")) if worth_a_look(line)]
+    assert tables._header_lines(text) == plain

@@ -78,10 +78,10 @@ def test_split_cells_on_tabs_wide_gaps_and_pipes() -> None:
 
 
 def test_find_task_tables_reads_header_and_rows() -> None:
-    (table,) = find_task_tables(TABLE.split("\n"))
+    (table,) = find_task_tables(TABLE)
     assert table.header_line == 6
     assert table.columns == ["key", "task", "lead", "co", "deadline"]
-    assert [(r.line, r.key, r.cells["task"].text) for r in table.rows] == [
+    assert [(r.line, r.key, r.first("task").text) for r in table.rows] == [
         (7, "1", "建立重点人员动态管控机制，管控率达到100%。"),
         (8, "2", "推进乡镇(街道)综治中心建设。"),
         (9, "3", "加强校园周边治安整治"),
@@ -93,7 +93,9 @@ def test_a_document_that_is_a_table_gets_one_measure_a_row() -> None:
     assert doc.kind == "plan" and doc.jurisdiction == "聊城市"
     assert [(m.key, m.line) for m in doc.measures] == [("1", 7), ("2", 8), ("3", 9)]
     first, second, third = doc.measures
-    assert first.text == "建立重点人员动态管控机制，管控率达到100%。（完成时限：2016年底前）"
+    # the row as written from its task on; the deadline cell reaches the targets (below)
+    assert first.text == "建立重点人员动态管控机制，管控率达到100%。\t市公安局\t市司法局、市民政局\t2016年底前"
+    assert first.heading == "建立重点人员动态管控机制，管控率达到100%"  # the task cell, a title of one sentence
     assert duties(doc, 0) == [
         ("市公安局", "lead", "explicit"),
         ("市司法局", "co", "explicit"),

@@ -52,6 +52,10 @@ _TOKENS = sorted(
         "市公安局", "各旗县区", "市委政法委", "县（市、区）", "各县(市区)党委", "呼和浩特市", "聊城市", "公安机关要",
         "由市综治委组织", "会同", "到2020年", "年底前", "达到100%", "不少于", "85％", "下降5.1%", "同比",
         "万元", "起", "人", "发布时间：", "讯", "禁毒", "反恐", "巡逻", "\ufffd", "〔2014〕5号", "2003年6月15日",
+        # the layouts of issue 24: tables in three shapes, duty lists, articles, news duties, page noise
+        "序号", "项目名称", "责任单位", "目标任务", "完成情况", "分管领导", " | ", "|", "\t", "第十四条 ", "## 第四章 ",
+        "卫生部门职责、任务", "(二)公安部门。", "省民政厅为牵头单位", "主要由教育局牵头", "公安、民政等部门配合",
+        "(qū)", "首页 > ", "[接上页]", "由会员分享", "共计", "已完成", "截至", "徐  平", "1300人", "54%", "由", "组成",
     }
 )
 plan_soup = st.lists(st.sampled_from(_TOKENS), max_size=150).map("".join)
@@ -153,7 +157,7 @@ def run_text_parsers(text: str, family: str) -> None:
         call("document_ntriples", check_ntriples, doc)
     src = Source(normalise_text(text))
     items = call("parse_outline", parse_outline, src)
-    call("find_work_items", find_work_items, items)
+    call("find_work_items", find_work_items, items, src)
     joined = join_lines(src, 0, len(src.text))
     duties = call("find_duties", find_duties, joined)
     call("find_inline_duties", find_inline_duties, joined, duties)
