@@ -24,7 +24,9 @@ from reliability_kit import FUZZ, SEED_DIR, record
 from kg.cli import cli
 from kg.neutralise import FORMULA_STARTS, spreadsheet_cell
 
-FORMULA_PLAN = """呼和浩特市平安建设实施方案
+# A plan with no place: its names stay as written (in a placed plan 市公安局 and =1+2局 alike take the place in
+# front, 呼和浩特市=1+2局, and only their asWritten column starts with the formula character).
+FORMULA_PLAN = """平安建设实施方案
 一、主要任务
 （一）加强巡逻防控。每天巡逻。（责任单位：=1+2局、市公安局）
 （二）+加强宣传。（牵头单位：@SUM(1)局；配合单位：-3局、+HYPERLINK局）
