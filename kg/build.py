@@ -318,6 +318,7 @@ class BuildReport:
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     repairs: list[str] = field(default_factory=list)  # what was found damaged and is now rebuilt
+    entries: list[dict] = field(default_factory=list)  # the documents' meta.json entries (with their coverage)
 
 
 def _damage(store_dir: Path) -> list[str]:
@@ -471,7 +472,7 @@ def build_from_paths(
                 live["files"], live["errors"] = files, errors
                 kgstore.write_meta(store_dir / live["generation"], live)
             return BuildReport(None, live["generation"], len(entries), measures, assignments,
-                               int(live.get("triples", 0)), n_parsed, "unchanged", errors, warnings)
+                               int(live.get("triples", 0)), n_parsed, "unchanged", errors, warnings, entries=entries)
 
         # A changed file counts twice (its old graph goes, its new one comes), as it costs.
         touched = (len(added) + len(removed)) / (2 * max(1, len(old_docs)))
@@ -488,7 +489,7 @@ def build_from_paths(
                                             extra=extra, jobs=jobs, sparql=sparql)
         kgstore.forget_damage_notes(store_dir)
         return BuildReport(summary, summary.generation, len(entries), measures, assignments, summary.triples,
-                           n_parsed, "incremental" if incremental else "full", errors, warnings)
+                           n_parsed, "incremental" if incremental else "full", errors, warnings, entries=entries)
 
 
 class _Assembly:
@@ -565,7 +566,7 @@ def _streamed_full_build(store_dir: Path, rows: Iterator[dict[str, Any]], finger
     measures = sum(e["measures"] for e in assembly.entries)
     assignments = sum(int(r.get("assignments", 0)) for r in assembly.files if r.get("key") in assembly.keys)
     return BuildReport(summary, summary.generation, len(assembly.entries), measures, assignments, summary.triples,
-                       n_parsed, "full", assembly.errors, assembly.warnings)
+                       n_parsed, "full", assembly.errors, assembly.warnings, entries=assembly.entries)
 
 
 def _parts_from_cache(cache: Path, keys: list[str], entries: dict[str, dict]) -> Iterator[DocumentPart]:

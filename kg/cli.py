@@ -16,6 +16,7 @@ from kg.cli_common import (
     ROLES,
     ProgressLine,
     UserError,
+    coverage_summary,
     format_option,
     jurisdiction_option,
     open_store_or_fail,
@@ -111,6 +112,9 @@ def build(paths: tuple[str, ...], jobs: int | None, from_jsonl: bool, full: bool
     counts = (f"{report.documents} documents, {report.measures} measures, {report.assignments} assignments, "
               f"{report.triples} triples")
     failed = f"; {len(report.errors)} file(s) could not be read" if report.errors else ""
+    understood = coverage_summary(report.entries)
+    if understood:
+        counts += f"; {understood}"
     if report.mode == "unchanged":
         click.echo(f"nothing changed in {store_path}: {counts}{failed}")
     else:

@@ -107,3 +107,23 @@ class ProgressLine:
             self.stream.write("\r" + " " * self.shown + "\r")
             self.stream.flush()
             self.shown = 0
+
+
+def coverage_summary(entries: list[dict]) -> str:
+    """How much of the documents was understood, in a phrase: the median share of a document's text read as
+    measures, table rows or statistics, the least understood document, and the measures with no agency."""
+    import statistics
+    from pathlib import Path
+
+    from kg.neutralise import terminal_text as _terminal_text
+
+    read = [(e["coverage"]["share"], e["source"], e["coverage"]["without_agency"]) for e in entries
+            if isinstance(e.get("coverage"), dict)]
+    if not read:
+        return ""
+    least = min(read)
+    without = sum(w for _, _, w in read)
+    text = f"text understood: median {statistics.median(s for s, _, _ in read):.0%} a document"
+    if len(read) > 1:
+        text += f" (least: {least[0]:.0%}, {_terminal_text(Path(least[1]).name)})"
+    return text + (f", {without} measure(s) with no agency" if without else "")

@@ -165,12 +165,17 @@ def lint(fmt: str, store_path: str) -> None:
     """
     import sys
 
+    from kg.cli_common import coverage_summary
     from kg.output import emit
 
     with open_store_or_fail(store_path) as store:
         rows = lint_rows(store)
+        understood = coverage_summary(store.meta.get("documents", []))
     counts = Counter(r["check"] for r in rows)
-    emit(rows, ["check", "where", "finding"], fmt, full=("where", "finding"),
-         notes=[f"{len(rows)} finding(s): " + ", ".join(f"{n} {c}" for c, n in sorted(counts.items()))])
+    notes = [f"{len(rows)} finding(s): " + ", ".join(f"{n} {c}" for c, n in sorted(counts.items()))]
+    if understood:
+        notes.append(f"{len(store.meta.get('documents', []))} document(s); {understood} (each document's share: "
+                     "meta.json, kg extract --explain)")
+    emit(rows, ["check", "where", "finding"], fmt, full=("where", "finding"), notes=notes)
     if rows:
         sys.exit(1)

@@ -347,7 +347,13 @@ _SLICE = 65536  # lines joined at a time by cache_document
 
 
 def document_entry(doc: Document) -> dict[str, Any]:
-    return {"id": doc.id, "source": doc.source, "title": doc.title, "kind": doc.kind, "measures": len(doc.measures)}
+    """A document's entry in meta.json: what it is, and how much of it was understood (kg build and kg lint say)."""
+    entry = {"id": doc.id, "source": doc.source, "title": doc.title, "kind": doc.kind, "measures": len(doc.measures)}
+    if doc.coverage is not None:
+        c = doc.coverage
+        entry["coverage"] = {"share": round(c.share, 3), "without_agency": c.without_agency,
+                             "statistics": c.statistics, "unread_lines": c.unread_lines}
+    return entry
 
 
 @dataclass

@@ -157,6 +157,20 @@ def test_build_reports_a_bad_file_and_still_builds_the_rest(runner: CliRunner, t
     assert any(r["name"] == "呼和浩特市公安局" for r in out["rows"])
 
 
+def test_build_and_lint_say_how_much_of_the_documents_was_understood(runner: CliRunner, tmp_path: Path) -> None:
+    store = tmp_path / "s"
+    result = runner.invoke(cli, ["build", str(SEEDS), "--store", str(store)])
+    assert result.exit_code == 0
+    # the news report 004 is read least: half its lines are headlines and bylines, not figures
+    assert "text understood: median 88% a document (least: 51%, 004_f2ba3c753fc53041.txt)" in result.stdout
+    assert "84 measure(s) with no agency" in result.stdout
+    shares = {Path(d["source"]).name: d["coverage"]["share"] for d in
+              json.loads((store / (store / "CURRENT").read_text().strip() / "meta.json").read_text())["documents"]}
+    assert shares["000_e915c20add5d7ca5.txt"] > 0.8 and set(shares) == {p.name for p in SEEDS.glob("*.txt")}
+    lint = runner.invoke(cli, ["lint", "--store", str(store)])
+    assert "5 document(s); text understood: median 88%" in lint.stdout
+
+
 def test_extract_prints_the_documented_schema(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["extract", str(SEEDS / "001_7701b9b31e01afc5.txt"), "--format", "json"])
     assert result.exit_code == 0
